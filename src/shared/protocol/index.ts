@@ -1,0 +1,2 @@
+// Each app's message types live in their own module and are re-exported here.
+export {};
