@@ -1,8 +1,8 @@
 import type { FeatureContext } from '../context';
+import type { ConnectionsApi } from './api';
 
-/** What other features may ask of the connections feature. */
-export interface ConnectionsApi {}
+export type { ConnectionsApi } from './api';
 
 export function registerConnections(_fc: FeatureContext): ConnectionsApi {
-  return {};
+  throw new Error('registerConnections: being built');
 }

@@ -1,9 +1,9 @@
 import type { FeatureContext } from '../context';
 import type { ConnectionsApi } from '../connections';
+import type { RunApi } from './api';
 
-/** What other features may ask of the run feature (e.g. show a result in the results panel). */
-export interface RunApi {}
+export type { RunApi } from './api';
 
 export function registerRun(_fc: FeatureContext, _connections: ConnectionsApi): RunApi {
-  return {};
+  throw new Error('registerRun: being built');
 }
