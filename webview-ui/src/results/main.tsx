@@ -1,0 +1,5 @@
+import { startApp } from '../shell';
+import { App } from './App';
+import './results.css';
+
+startApp(<App />);
