@@ -1,2 +1,3 @@
 // Each app's message types live in their own module and are re-exported here.
+export * from './results';
 export {};
