@@ -33,6 +33,28 @@ export interface QueryOptions {
   timeoutMs?: number;
 }
 
+/** Options for streaming a result in batches (the result store spills them outside the JS heap). */
+export interface StreamOptions {
+  signal?: AbortSignal;
+  /** Rows per batch; adapters may return fewer. Default 10,000. */
+  batchSize?: number;
+  /** Milliseconds; 0 = none. */
+  timeoutMs?: number;
+}
+
+/** A result read batch by batch; values are JSON-safe like QueryResult.rows. Always close() it. */
+export interface RowStream {
+  readonly columns: ColumnInfo[];
+  /** The statement kind as classified before running. */
+  readonly statementType?: string;
+  /** Rows affected for DML, known once the stream ended. */
+  readonly affectedRows?: number;
+  /** The next batch (never empty), or undefined at the end. Rejects with CancelledError when the signal aborts. */
+  next(): Promise<unknown[][] | undefined>;
+  /** Stops reading and releases the server-side cursor/result. Safe to call twice. */
+  close(): Promise<void>;
+}
+
 export interface CatalogColumn {
   name: string;
   type: string;
@@ -61,7 +83,13 @@ export interface Connection {
   /** A display name that never contains a secret. */
   readonly displayName: string;
   readonly allowWrites: boolean;
+  /**
+   * Runs one statement or a script (statements run in order, the last result is returned). Refuses writes with a
+   * UserError (code 'read-only') unless allowWrites; the read-only guard is also enforced by the database session.
+   */
   query(sql: string, options?: QueryOptions): Promise<QueryResult>;
+  /** Runs one statement and reads its rows in batches (same read-only policy as query). */
+  stream(sql: string, options?: StreamOptions): Promise<RowStream>;
   listSchemas(signal?: AbortSignal): Promise<CatalogSchema[]>;
   listTables(schema: CatalogSchema, signal?: AbortSignal): Promise<CatalogTable[]>;
   listColumns(table: CatalogTable, signal?: AbortSignal): Promise<CatalogColumn[]>;
