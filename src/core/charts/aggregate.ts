@@ -135,13 +135,30 @@ function cartesian(spec: ChartSpec, columns: ChartColumn[], rows: unknown[][], x
 
   const role = profileColumns([columns[xi]], rows.slice(0, 1000).map((r) => [r[xi]]))[0].role;
   const xAxis: CartesianData['xAxis'] = role === 'temporal' ? 'time' : role === 'numeric' ? 'value' : 'category';
-  const keyOf = xAxis === 'time' ? toTime : xAxis === 'value' ? toNumber : toLabel;
+  const parse = xAxis === 'time' ? toTime : xAxis === 'value' ? toNumber : toLabel;
+  // Query results repeat x values (days, months) over many rows: parse each distinct string once.
+  const parsed = new Map<unknown, string | number | null>();
+  const keyOf = (v: unknown) => {
+    if (typeof v !== 'string') return parse(v);
+    let k = parsed.get(v);
+    if (k === undefined) {
+      k = parse(v);
+      if (parsed.size < 100_000) parsed.set(v, k);
+    }
+    return k;
+  };
 
   const xPos = new Map<string | number, number>();
   const xVals: (string | number)[] = [];
   const sPos = new Map<string, number>();
   const sNames: string[] = [];
   const cells: Map<number, Acc[]>[] = []; // [series] → x position → one Acc per measure
+  if (si < 0) {
+    // One unnamed series even for an empty result, so the legend and axes still show the measure.
+    sPos.set('', 0);
+    sNames.push('');
+    cells.push(new Map());
+  }
   let droppedX = 0;
   let nonNumeric = 0;
   let duplicates = false;
@@ -316,7 +333,7 @@ function scatter(columns: ChartColumn[], rows: unknown[][], xi: number, yIdx: nu
         continue;
       }
       const base = si !== undefined ? toLabel(row[si]) : '';
-      const key = yIdx.length > 1 ? (base ? `${base} · ${columns[yi].name}` : columns[yi].name) : base || columns[yi].name;
+      const key = yIdx.length === 1 ? (si !== undefined ? base : columns[yi].name) : base ? `${base} · ${columns[yi].name}` : columns[yi].name;
       let g = groups.get(key);
       if (!g) groups.set(key, (g = []));
       g.push([x, y]);
@@ -406,7 +423,8 @@ export function histogram(name: string, ci: number, rows: unknown[][], wanted?: 
   // The top edge belongs to the last bin; a max exactly on an edge would otherwise open an empty extra bin.
   const counts = new Array<number>(count).fill(0);
   for (const v of values) {
-    let b = Math.floor(clean((v - start) / step));
+    // The epsilon puts values that sit on an edge (0.6 / 0.2 = 2.9999999999999996) into the bin they open.
+    let b = Math.floor((v - start) / step + 1e-9);
     if (b >= count) b = count - 1;
     if (b < 0) b = 0;
     counts[b]++;
