@@ -1,0 +1,113 @@
+/**
+ * Opens the real results webview bundle (dist/webview/results.js) in headless Chromium with a fake host: the page's
+ * acquireVsCodeApi() answers `results/requestPage` from generated or given rows, like the extension host does from
+ * its DuckDB store. Used by the grid UI test and the grid scrolling benchmark.
+ */
+import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import type { ResultSetSummary } from '../../src/shared/protocol/results';
+
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const ROOT = resolve(__dirname, '..', '..');
+
+/** Builds the results bundle if it is not there (tests may run before `npm run build`). */
+export async function ensureResultsBundle(): Promise<string> {
+  const out = join(ROOT, 'dist', 'webview');
+  if (!existsSync(join(out, 'results.js'))) {
+    const esbuild = await import('esbuild');
+    await esbuild.build({
+      entryPoints: { results: join(ROOT, 'webview-ui/src/results/main.tsx') },
+      outdir: out,
+      bundle: true,
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2022',
+      jsx: 'automatic',
+      loader: { '.css': 'css', '.svg': 'text' },
+      define: { 'process.env.NODE_ENV': '"production"' },
+      logLevel: 'silent',
+    });
+  }
+  return out;
+}
+
+export interface FakeHostData {
+  set: ResultSetSummary;
+  /** Either literal rows (served as-is) … */
+  rows?: (string | number | boolean | null)[][];
+  /** … or generated rows: cell (r, c) = `r * 31 + c` for numbers, `row r col c` for strings. */
+  generate?: boolean;
+  /** Milliseconds the fake host waits before answering, like a round trip to the extension host. */
+  latencyMs?: number;
+  pageSize?: number;
+}
+
+export async function launchChromium(): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/** Opens a page running the results app against the fake host; resolves once the grid shows. */
+export async function openResultsPage(browser: Browser, data: FakeHostData, viewport = { width: 1280, height: 800 }): Promise<{ page: Page; cleanup: () => void }> {
+  const bundle = await ensureResultsBundle();
+  const dir = mkdtempSync(join(tmpdir(), 'iopsdata-grid-'));
+  const fakeHost = `
+    (function () {
+      const data = ${JSON.stringify({ rows: data.rows ?? null, generate: !!data.generate, latency: data.latencyMs ?? 0, set: data.set })};
+      window.__requests = [];
+      window.__sent = [];
+      function cell(r, c, kind) {
+        return kind === 'number' ? r * 31 + c : 'row ' + r + ' col ' + c;
+      }
+      window.acquireVsCodeApi = function () {
+        return {
+          getState: function () { return undefined; },
+          setState: function () {},
+          postMessage: function (m) {
+            window.__sent.push(m);
+            if (m.type !== 'results/requestPage') return;
+            window.__requests.push(m);
+            let rows;
+            let total;
+            if (data.rows) {
+              total = data.rows.length;
+              rows = data.rows.slice(m.offset, m.offset + m.limit);
+            } else {
+              total = data.set.rowCount;
+              rows = [];
+              const end = Math.min(total, m.offset + m.limit);
+              for (let r = m.offset; r < end; r++) {
+                const row = new Array(data.set.columns.length);
+                for (let c = 0; c < row.length; c++) row[c] = cell(r, c, data.set.columns[c].kind);
+                rows.push(row);
+              }
+            }
+            const answer = { type: 'results/page', setId: m.setId, requestId: m.requestId, offset: m.offset, rows: rows, totalRows: total };
+            setTimeout(function () { window.postMessage(answer, '*'); }, data.latency);
+          },
+        };
+      };
+    })();`;
+  const initial = JSON.stringify({ pageSize: data.pageSize ?? 200, sets: [data.set], activeId: data.set.id }).replace(/</g, '\\u003c');
+  const html = `<!DOCTYPE html><html><head><meta charset="utf-8"><link rel="stylesheet" href="${pathToFileURL(join(bundle, 'results.css'))}"></head>
+<body><div id="root"></div>
+<script type="application/json" id="iopsdata-initial-state">${initial}</script>
+<script>${fakeHost}</script>
+<script src="${pathToFileURL(join(bundle, 'results.js'))}"></script></body></html>`;
+  const file = join(dir, 'results.html');
+  writeFileSync(file, html);
+  const page = await browser.newPage({ viewport });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(pathToFileURL(file).toString());
+  try {
+    await page.waitForSelector('.grow [role=gridcell]:not(.loading)', { timeout: 15_000 });
+  } catch (err) {
+    throw new Error(`results grid did not render: ${errors.join('; ') || String(err)}`);
+  }
+  return { page, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
