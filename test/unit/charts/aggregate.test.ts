@@ -2,9 +2,11 @@ import { strict as assert } from 'node:assert';
 import { aggregateForChart, niceStep, toTime, type ChartData, type ChartSpec } from '../../../src/core/charts';
 
 const utc = (s: string) => Date.parse(s);
-function as<K extends ChartData['kind']>(d: ChartData, kind: K): Extract<ChartData, { kind: K }> {
+/** The member of ChartData whose kind includes K (CartesianData is 'line' | 'bar'). */
+type Of<K, D = ChartData> = D extends { kind: infer DK } ? (K extends DK ? D : never) : never;
+function as<K extends ChartData['kind']>(d: ChartData, kind: K): Of<K> {
   assert.equal(d.kind, kind, `expected ${kind}, got ${d.kind}: ${d.notes.join(' ')}`);
-  return d as Extract<ChartData, { kind: K }>;
+  return d as Of<K>;
 }
 
 describe('charts: values', () => {
