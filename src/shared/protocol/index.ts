@@ -1,3 +1,4 @@
 // Each app's message types live in their own module and are re-exported here.
 export * from './results';
+export * from './charts';
 export {};
