@@ -4,6 +4,9 @@
  * SecretStorage under `iopsdata.connection.<id>.<name>` and are joined in only when a connection opens.
  */
 import type { ConnectionKind } from '../connections/types';
+import type { ConnectionConfig, PostgresSslMode } from '../connections/config';
+import { parseConnectionUrl } from '../connections/url';
+import { isAbsolute, resolve } from 'node:path';
 
 export const WORKSPACE_FILES_ID = 'workspace-files';
 
@@ -20,8 +23,8 @@ export interface ConnectionDefinition {
   port?: number;
   database?: string;
   user?: string;
-  /** PostgreSQL: disable | require | verify-full */
-  sslMode?: 'disable' | 'require' | 'verify-full';
+  /** PostgreSQL: disable | prefer | require | verify-ca | verify-full */
+  sslMode?: PostgresSslMode;
   /** Snowflake */
   account?: string;
   warehouse?: string;
@@ -29,6 +32,8 @@ export interface ConnectionDefinition {
   schema?: string;
   /** Snowflake: password (default) or key-pair (private key PEM in SecretStorage). */
   authenticator?: 'password' | 'keypair';
+  /** Snowflake: override of https://<account>.snowflakecomputing.com (private link, or a test server). */
+  accessUrl?: string;
 }
 
 export type SecretName = 'password' | 'privateKey' | 'privateKeyPassphrase';
@@ -54,7 +59,7 @@ export function slugId(name: string, taken: ReadonlySet<string>): string {
 /** Keys a definition may carry; anything else (notably `password`) is dropped before it is written to settings. */
 const ALLOWED_KEYS: readonly (keyof ConnectionDefinition)[] = [
   'id', 'name', 'kind', 'allowWrites', 'path', 'url', 'host', 'port', 'database', 'user', 'sslMode',
-  'account', 'warehouse', 'role', 'schema', 'authenticator',
+  'account', 'warehouse', 'role', 'schema', 'authenticator', 'accessUrl',
 ];
 
 /** Strips a password embedded in a URL (postgres://u:secret@h/db → postgres://u@h/db) and returns both parts. */
@@ -102,8 +107,8 @@ export function validateDefinition(raw: unknown): ConnectionDefinition {
   if (kind === 'duckdb' && !out.path) out.path = ':memory:';
   if (kind === 'postgres' && !out.url && !out.host) throw new Error(`Connection "${name}": give a host or a connection URL.`);
   if (kind === 'snowflake' && (!out.account || !out.user)) throw new Error(`Connection "${name}": Snowflake needs an account and a user.`);
-  if (out.sslMode && !['disable', 'require', 'verify-full'].includes(out.sslMode)) {
-    throw new Error(`Connection "${name}": sslMode must be disable, require or verify-full.`);
+  if (out.sslMode && !['disable', 'prefer', 'require', 'verify-ca', 'verify-full'].includes(out.sslMode)) {
+    throw new Error(`Connection "${name}": sslMode must be disable, prefer, require, verify-ca or verify-full.`);
   }
   if (out.authenticator && !['password', 'keypair'].includes(out.authenticator)) {
     throw new Error(`Connection "${name}": authenticator must be password or keypair.`);
@@ -141,5 +146,60 @@ export function describeDefinition(def: ConnectionDefinition): string {
     }
     case 'snowflake':
       return `Snowflake · ${def.account}${def.database ? `/${def.database}` : ''}`;
+  }
+}
+
+export interface ConfigContext {
+  /** The first workspace folder: relative DuckDB paths and the Workspace files connection resolve against it. */
+  workspaceRoot?: string;
+  /** All workspace folders (the Workspace files connection may read files under them). */
+  workspaceFolders?: string[];
+  statementTimeoutMs?: number;
+}
+
+/** The built-in "Workspace files" connection: in-memory DuckDB whose working directory is the workspace. */
+export function workspaceFilesDefinition(): ConnectionDefinition {
+  return { id: WORKSPACE_FILES_ID, name: 'Workspace files', kind: 'duckdb', path: ':memory:', allowWrites: false };
+}
+
+/** Maps a saved definition to the core adapters' config (secrets travel separately). */
+export function toConnectionConfig(def: ConnectionDefinition, ctx: ConfigContext = {}): ConnectionConfig {
+  const common = { name: def.name, allowWrites: def.allowWrites === true, statementTimeoutMs: ctx.statementTimeoutMs };
+  const folders = ctx.workspaceFolders ?? (ctx.workspaceRoot ? [ctx.workspaceRoot] : []);
+  switch (def.kind) {
+    case 'duckdb': {
+      const raw = def.path ?? ':memory:';
+      const path = raw === ':memory:' || isAbsolute(raw) || !ctx.workspaceRoot ? raw : resolve(ctx.workspaceRoot, raw);
+      return { ...common, kind: 'duckdb', path, cwd: ctx.workspaceRoot, allowedDirectories: folders };
+    }
+    case 'postgres': {
+      if (def.url) {
+        const parsed = parseConnectionUrl(def.url).config;
+        if (parsed.kind !== 'postgres') throw new Error(`Connection "${def.name}": the URL is not a postgres:// URL.`);
+        return { ...parsed, ...common, ...(def.sslMode ? { sslMode: def.sslMode } : {}) };
+      }
+      return {
+        ...common,
+        kind: 'postgres',
+        host: def.host ?? 'localhost',
+        port: def.port ?? 5432,
+        database: def.database ?? def.user ?? 'postgres',
+        user: def.user ?? 'postgres',
+        sslMode: def.sslMode ?? 'prefer',
+      };
+    }
+    case 'snowflake':
+      return {
+        ...common,
+        kind: 'snowflake',
+        account: def.account ?? '',
+        user: def.user ?? '',
+        auth: def.authenticator ?? 'password',
+        warehouse: def.warehouse,
+        role: def.role,
+        database: def.database,
+        schema: def.schema,
+        accessUrl: def.accessUrl,
+      };
   }
 }

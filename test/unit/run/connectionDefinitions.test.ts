@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { describeDefinition, parseDefinitions, secretKey, slugId, splitUrlPassword, validateDefinition } from '../../../src/core/run/connectionDefinitions';
+import { describeDefinition, parseDefinitions, secretKey, slugId, splitUrlPassword, toConnectionConfig, validateDefinition, workspaceFilesDefinition } from '../../../src/core/run/connectionDefinitions';
 
 describe('run: connection definitions (settings without secrets)', () => {
   it('cleans a valid PostgreSQL definition and drops unknown keys', () => {
@@ -36,5 +36,21 @@ describe('run: connection definitions (settings without secrets)', () => {
     assert.deepEqual(splitUrlPassword('postgres://me@h/db'), { url: 'postgres://me@h/db' });
     assert.equal(secretKey('pg', 'password'), 'iopsdata.connection.pg.password');
     assert.equal(slugId('My Prod DB!', new Set(['my-prod-db'])), 'my-prod-db-2');
+  });
+});
+
+describe('run: definitions → adapter configs', () => {
+  it('resolves a relative DuckDB path against the workspace and passes the folders', () => {
+    const cfg = toConnectionConfig({ id: 'd', name: 'D', kind: 'duckdb', path: 'data/app.duckdb' }, { workspaceRoot: '/ws', statementTimeoutMs: 5000 });
+    assert.deepEqual(cfg, { name: 'D', allowWrites: false, statementTimeoutMs: 5000, kind: 'duckdb', path: '/ws/data/app.duckdb', cwd: '/ws', allowedDirectories: ['/ws'] });
+    const wf = toConnectionConfig(workspaceFilesDefinition(), { workspaceRoot: '/ws' });
+    assert.equal(wf.kind === 'duckdb' && wf.path, ':memory:');
+  });
+
+  it('reads host/port/db from a PostgreSQL URL and keeps the read-only default', () => {
+    const cfg = toConnectionConfig({ id: 'p', name: 'P', kind: 'postgres', url: 'postgres://ro@db.example:6543/shop?sslmode=require' });
+    assert.equal(cfg.kind, 'postgres');
+    if (cfg.kind !== 'postgres') return;
+    assert.deepEqual([cfg.host, cfg.port, cfg.database, cfg.user, cfg.sslMode, cfg.allowWrites, cfg.name], ['db.example', 6543, 'shop', 'ro', 'require', false, 'P']);
   });
 });
