@@ -4,3 +4,4 @@ export { aggregateForChart, niceStep, defaultBinCount, OTHER_LABEL, type Aggrega
 export { profileColumns, normaliseType } from './columns';
 export { toNumber, toTime, toLabel } from './values';
 export { chartExportFile, safeFileName, MAX_EXPORT_BYTES, type ChartExportFile } from './export';
+export { specForKind } from './edit';
