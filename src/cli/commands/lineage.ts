@@ -1,22 +1,102 @@
+import { readFile } from 'node:fs/promises';
 import { UserError } from '../../core/errors';
+import { analyzeScript, DIALECTS, parseDialect, type ScriptLineage } from '../../core/lineage';
 import type { CliCommand } from '../types';
+
+/** The public JSON contract of `iopsdata lineage --json`: exactly these fields, in this order. */
+export function lineageJson(result: ScriptLineage): unknown {
+  return {
+    dialect: result.dialect,
+    statements: result.statements.map((s) => ({
+      index: s.index,
+      type: s.type,
+      sources: s.sources,
+      targets: s.targets,
+      ctes: s.ctes,
+      columnLineage: s.columnLineage.map((e) => ({ source: e.source, target: e.target })),
+      ...(s.error ? { error: s.error } : {}),
+    })),
+    sources: result.sources,
+    targets: result.targets,
+    intermediates: result.intermediates,
+  };
+}
+
+function lineageText(result: ScriptLineage): string {
+  const lines: string[] = [];
+  for (const s of result.statements) {
+    lines.push(`#${s.index} ${s.type}: ${s.sources.join(', ') || '-'} -> ${s.targets.join(', ') || '-'}${s.error ? `  (${s.error})` : ''}`);
+    for (const e of s.columnLineage) lines.push(`    ${e.source} -> ${e.target}`);
+  }
+  lines.push(`sources: ${result.sources.join(', ') || '-'}`);
+  lines.push(`targets: ${result.targets.join(', ') || '-'}`);
+  if (result.intermediates.length) lines.push(`intermediates: ${result.intermediates.join(', ')}`);
+  return lines.join('\n');
+}
+
+async function readSchema(path: string | undefined): Promise<Record<string, string[]> | undefined> {
+  if (!path) return undefined;
+  let raw: string;
+  try {
+    raw = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new UserError(`Cannot read schema file ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}.`);
+  }
+  try {
+    const parsed = JSON.parse(raw) as unknown;
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+    return parsed as Record<string, string[]>;
+  } catch {
+    throw new UserError(`Schema file ${path} must be JSON like {"db.table": ["col1", "col2"]}.`);
+  }
+}
 
 export const lineageCommand: CliCommand = {
   name: 'lineage',
-  summary: '(being built)',
-  usage: 'iopsdata lineage <file.sql|->',
-  options: {},
-  async run() {
-    throw new UserError('iopsdata lineage is not available in this build yet.');
+  summary: 'Table and column lineage of a SQL script or dbt model.',
+  usage: 'iopsdata lineage <file.sql|-> [--dialect D] [--schema schema.json] [--json]',
+  options: {
+    dialect: { type: 'string', description: `SQL dialect: ${DIALECTS.join(', ')} (default ansi).` },
+    schema: { type: 'string', description: 'JSON file {"table": ["col", …]} used to expand SELECT *.' },
+  },
+  async run(ctx) {
+    const file = ctx.positionals[0];
+    if (!file) throw new UserError('Give a .sql file to analyse, or - to read SQL from stdin.');
+    const dialect = parseDialect(ctx.options.dialect as string | undefined);
+    const schema = await readSchema(ctx.options.schema as string | undefined);
+    let sql: string;
+    if (file === '-') sql = await ctx.readStdin();
+    else {
+      try {
+        sql = await readFile(file, 'utf8');
+      } catch (err) {
+        throw new UserError(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}.`);
+      }
+    }
+    const thisName = file === '-' ? undefined : file.replace(/^.*[\\/]/, '').replace(/\.sql$/i, '');
+    const result = analyzeScript(sql, { dialect, schema, thisName, signal: ctx.signal });
+    ctx.stdout(ctx.json ? JSON.stringify(lineageJson(result), null, 2) : lineageText(result));
+    return 0;
   },
 };
 
 export const graphCommand: CliCommand = {
   name: 'graph',
-  summary: '(being built)',
-  usage: 'iopsdata graph <dir>',
+  summary: 'Model DAG of a dbt project (models, sources, seeds).',
+  usage: 'iopsdata graph <dir> [--json]',
   options: {},
-  async run() {
-    throw new UserError('iopsdata graph is not available in this build yet.');
+  async run(ctx) {
+    const dir = ctx.positionals[0];
+    if (!dir) throw new UserError('Give the dbt project directory (the one with dbt_project.yml).');
+    const { buildProjectGraph } = await import('../../core/lineage/dbt');
+    const graph = await buildProjectGraph(dir, { signal: ctx.signal });
+    const json = { nodes: graph.nodes.map((n) => ({ id: n.id, kind: n.kind, ...(n.path ? { path: n.path } : {}) })), edges: graph.edges };
+    if (ctx.json) ctx.stdout(JSON.stringify(json, null, 2));
+    else {
+      const lines = [`${graph.nodes.length} nodes, ${graph.edges.length} edges`];
+      for (const e of graph.edges) lines.push(`  ${e.from} -> ${e.to}`);
+      ctx.stdout(lines.join('\n'));
+    }
+    return 0;
   },
 };

@@ -1,0 +1,405 @@
+/**
+ * Column-level lineage over node-sql-parser's AST: every output column of a query is traced to the physical
+ * `table.column`s it is computed from, through CTEs, subqueries, aliases, UNION branches, window and aggregate
+ * expressions, and `*` (expanded when a schema is known, otherwise reported as `table.*`).
+ *
+ * node-sql-parser's AST is loosely typed and differs between grammars, so every accessor here is defensive; when the
+ * grammar rejects a statement we retry a few normalised spellings, and otherwise report why (tables still come from
+ * the token scan, see tables.ts).
+ */
+import type { Dialect } from './dialects';
+import { PARSER_DATABASE } from './dialects';
+import { tokenize } from './tokens';
+import type { ColumnEdge, SchemaMap } from './types';
+
+// node-sql-parser's AST is untyped JSON.
+type Node = any;
+
+interface ParserLike {
+  astify(sql: string, opt: { database: string }): Node;
+}
+
+/** Statements larger than this skip the parser (PEG parsing is super-linear on pathological input). */
+export const MAX_PARSE_CHARS = 200_000;
+
+const parsers = new Map<string, ParserLike>();
+
+/** Loads only the grammar a dialect needs, on first use (the full bundle is several MB). */
+function parserFor(database: string): ParserLike {
+  let p = parsers.get(database);
+  if (p) return p;
+  let mod: { Parser: new () => ParserLike };
+  switch (database) {
+    case 'Snowflake': mod = require('node-sql-parser/build/snowflake'); break;
+    case 'BigQuery': mod = require('node-sql-parser/build/bigquery'); break;
+    case 'MySQL': mod = require('node-sql-parser/build/mysql'); break;
+    case 'MariaDB': mod = require('node-sql-parser/build/mariadb'); break;
+    case 'TransactSQL': mod = require('node-sql-parser/build/transactsql'); break;
+    case 'Redshift': mod = require('node-sql-parser/build/redshift'); break;
+    case 'Hive': mod = require('node-sql-parser/build/hive'); break;
+    case 'Trino': mod = require('node-sql-parser/build/trino'); break;
+    case 'Sqlite': mod = require('node-sql-parser/build/sqlite'); break;
+    case 'DB2': mod = require('node-sql-parser/build/db2'); break;
+    default: mod = require('node-sql-parser/build/postgresql');
+  }
+  p = new mod.Parser();
+  parsers.set(database, p);
+  return p;
+}
+
+export interface ColumnContext {
+  type: string;
+  /** Source tables from the token scan, as written (used to name AST tables the same way). */
+  sources: string[];
+  targets: string[];
+  schema?: SchemaMap;
+}
+
+export interface ColumnResult {
+  edges: ColumnEdge[];
+  columnsUsed: string[];
+  error?: string;
+  problem?: { message: string; line: number; column: number };
+}
+
+/** Statement kinds whose AST we can trace; others carry no column flow (DDL, DELETE, …). */
+const TRACED = new Set(['select', 'select_into', 'insert', 'update', 'create_table', 'create_view']);
+
+export function analyzeColumns(sql: string, dialect: Dialect, ctx: ColumnContext): ColumnResult {
+  if (!TRACED.has(ctx.type)) {
+    if (ctx.type === 'merge' || ctx.type === 'copy' || ctx.type === 'unload' || ctx.type === 'load' || ctx.type === 'export') {
+      return { edges: [], columnsUsed: [], error: `column lineage is not traced for ${ctx.type.toUpperCase()} statements; tables found by token scan` };
+    }
+    return { edges: [], columnsUsed: [] };
+  }
+  if (sql.length > MAX_PARSE_CHARS) {
+    return { edges: [], columnsUsed: [], error: `statement longer than ${MAX_PARSE_CHARS} characters: tables found by token scan, no column lineage` };
+  }
+  const database = PARSER_DATABASE[dialect];
+  let ast: Node;
+  let firstError: { message: string; line: number; column: number } | undefined;
+  for (const candidate of normalisations(sql, dialect)) {
+    try {
+      ast = parserFor(database).astify(candidate, { database });
+      break;
+    } catch (err) {
+      if (!firstError) firstError = parseProblem(err);
+    }
+  }
+  if (!ast) {
+    const p = firstError ?? { message: 'unparseable statement', line: 0, column: 0 };
+    return { edges: [], columnsUsed: [], error: `partly analysed: ${p.message}; tables found by token scan, no column lineage`, problem: p };
+  }
+  const stmt = Array.isArray(ast) ? ast[0] : ast;
+  try {
+    return new Tracer(ctx).statement(stmt);
+  } catch (err) {
+    return { edges: [], columnsUsed: [], error: `column lineage failed: ${(err as Error).message}` };
+  }
+}
+
+function parseProblem(err: unknown): { message: string; line: number; column: number } {
+  const e = err as { message?: string; location?: { start?: { line: number; column: number } }; found?: string };
+  const loc = e.location?.start;
+  const found = e.found !== undefined && e.found !== null ? `unexpected '${e.found}'` : 'syntax not supported by the parser';
+  return { message: loc ? `${found} at line ${loc.line}, column ${loc.column}` : (e.message ?? 'parse error').split('\n')[0].slice(0, 160), line: loc ? loc.line - 1 : 0, column: loc ? loc.column - 1 : 0 };
+}
+
+/**
+ * Spellings of the same statement the grammars accept more often: `WITH … INSERT` → `INSERT … WITH …`, Hive's
+ * `INSERT OVERWRITE TABLE t PARTITION (…)` → `INSERT INTO t`, `LATERAL VIEW` clauses dropped, trailing `;` removed.
+ */
+function normalisations(sql: string, dialect: Dialect): string[] {
+  const out = [sql];
+  let s = sql;
+  const toks = tokenize(s, { dialect });
+  // WITH … INSERT INTO t (cols) SELECT … → INSERT INTO t (cols) WITH … SELECT …
+  if (toks[0]?.upper === 'WITH') {
+    let depth = 0;
+    let insertAt = -1;
+    let selectAt = -1;
+    for (let k = 0; k < toks.length; k++) {
+      const tk = toks[k];
+      if (tk.kind === 'punct' && tk.value === '(') depth++;
+      else if (tk.kind === 'punct' && tk.value === ')') depth--;
+      else if (depth === 0 && insertAt < 0 && (tk.upper === 'INSERT')) insertAt = k;
+      else if (depth === 0 && insertAt >= 0 && (tk.upper === 'SELECT' || tk.upper === 'WITH')) {
+        selectAt = k;
+        break;
+      }
+    }
+    if (insertAt > 0 && selectAt > 0) {
+      s = s.slice(toks[insertAt].start, toks[selectAt].start) + ' ' + s.slice(0, toks[insertAt].start) + s.slice(toks[selectAt].start);
+      out.push(s);
+    }
+  }
+  let h = s
+    .replace(/\bINSERT\s+OVERWRITE\s+TABLE\b/gi, 'INSERT INTO')
+    .replace(/\bINSERT\s+OVERWRITE\b/gi, 'INSERT INTO')
+    .replace(/\bINSERT\s+INTO\s+TABLE\b/gi, 'INSERT INTO')
+    .replace(/\bLATERAL\s+VIEW\s+(OUTER\s+)?\w+\s*\([^()]*\)\s*\w*\s*(AS\s+)?\w+(\s*,\s*\w+)*/gi, ' ')
+    .replace(/\bCREATE\s+(OR\s+REPLACE\s+)?(TEMP|TEMPORARY|TRANSIENT|VOLATILE)\s+TABLE\b/gi, 'CREATE TABLE')
+    .replace(/\bCREATE\s+OR\s+REPLACE\s+TABLE\b/gi, 'CREATE TABLE');
+  h = h.replace(/(INSERT\s+INTO\s+[\w.`"]+\s+)PARTITION\s*\([^()]*\)/gi, '$1');
+  if (h !== s) out.push(h);
+  return out;
+}
+
+// ---- tracing -----------------------------------------------------------------------------------------------------
+
+interface OutCol {
+  name: string;
+  sources: Set<string>;
+}
+
+interface Relation {
+  /** Alias or name used to qualify its columns (lower-case). */
+  key: string;
+  /** Physical table as named in the result, when it is one. */
+  table?: string;
+  /** Known columns: a derived table's outputs, or a physical table's schema. */
+  columns?: OutCol[];
+}
+
+type Env = Map<string, OutCol[]>;
+
+function text(x: Node): string | undefined {
+  if (x === null || x === undefined) return undefined;
+  if (typeof x === 'string') return x;
+  if (typeof x === 'number') return String(x);
+  if (typeof x.value === 'string') return x.value;
+  if (x.expr !== undefined) return text(x.expr);
+  return undefined;
+}
+
+class Tracer {
+  private readonly used = new Set<string>();
+  constructor(private readonly ctx: ColumnContext) {}
+
+  statement(stmt: Node): ColumnResult {
+    const edges: ColumnEdge[] = [];
+    const add = (sources: Iterable<string>, target: string) => {
+      for (const s of sources) if (!edges.some((e) => e.source === s && e.target === target)) edges.push({ source: s, target });
+    };
+    const target = this.ctx.targets[0];
+    switch (stmt?.type) {
+      case 'select': {
+        const outs = this.query(stmt, new Map());
+        const into = target && (stmt.into?.expr || this.ctx.type === 'select_into');
+        for (const c of outs) add(c.sources, into ? `${target}.${c.name}` : c.name);
+        break;
+      }
+      case 'insert':
+      case 'replace': {
+        const values = stmt.values;
+        const q = values?.type === 'select' ? values : values?.ast ?? (values?.type !== 'values' ? values : undefined);
+        if (!q || q.type !== 'select' || !target) break;
+        const outs = this.query(q, new Map());
+        const cols: string[] | undefined = Array.isArray(stmt.columns) && stmt.columns.length ? stmt.columns.map((c: Node) => text(c) ?? '?') : this.schemaOf(target)?.map((c) => c.name);
+        outs.forEach((c, k) => {
+          const name = cols ? cols[k] : c.name;
+          if (name !== undefined) add(c.sources, `${target}.${name}`);
+        });
+        break;
+      }
+      case 'create': {
+        const q = stmt.query_expr ?? stmt.select ?? stmt.as?.ast;
+        if (!q || typeof q !== 'object' || !target) break;
+        const outs = this.query(q.ast ?? q, new Map());
+        const cols: string[] | undefined = Array.isArray(stmt.columns) && stmt.columns.length ? stmt.columns.map((c: Node) => text(c) ?? '?') : undefined;
+        outs.forEach((c, k) => add(c.sources, `${target}.${cols ? cols[k] ?? c.name : c.name}`));
+        break;
+      }
+      case 'update': {
+        if (!target) break;
+        const rels = this.fromRelations([...(stmt.table ?? []), ...(stmt.from ?? [])], new Map());
+        for (const s of stmt.set ?? []) {
+          const col = text(s.column);
+          if (!col) continue;
+          add(this.exprSources(s.value, rels, new Map()), `${target}.${col}`);
+        }
+        this.clauseRefs(stmt.where, rels, new Map());
+        break;
+      }
+    }
+    return { edges, columnsUsed: [...this.used] };
+  }
+
+  /** Output columns of a SELECT (with its UNION/INTERSECT branches merged by position). */
+  query(q: Node, outer: Env): OutCol[] {
+    if (!q || typeof q !== 'object') return [];
+    if (q.ast) return this.query(q.ast, outer);
+    const env: Env = new Map(outer);
+    for (const w of q.with ?? []) {
+      const name = text(w.name);
+      if (!name) continue;
+      const body = w.stmt?.ast ?? w.stmt;
+      let outs = this.query(body, env);
+      const renamed = (w.columns ?? []).map((c: Node) => text(c.column ?? c) ?? '');
+      if (renamed.length) outs = outs.map((o, k) => ({ name: renamed[k] || o.name, sources: o.sources }));
+      env.set(name.toLowerCase(), outs);
+    }
+    const outs = this.select(q, env);
+    let next = q._next;
+    while (next) {
+      const branch = this.select(next, env);
+      branch.forEach((b, k) => {
+        if (outs[k]) for (const s of b.sources) outs[k].sources.add(s);
+      });
+      next = next._next;
+    }
+    return outs;
+  }
+
+  private select(q: Node, env: Env): OutCol[] {
+    if (q.type !== 'select') return q.ast ? this.query(q.ast, env) : [];
+    const rels = this.fromRelations(q.from ?? [], env);
+    const outs: OutCol[] = [];
+    const columns = q.columns === '*' ? [{ expr: { type: 'column_ref', table: null, column: '*' } }] : q.columns ?? [];
+    columns.forEach((c: Node, k: number) => {
+      const e = c.expr ?? c;
+      if (e?.type === 'column_ref' && text(e.column) === '*' ) {
+        outs.push(...this.star(text(e.table), rels));
+        return;
+      }
+      if (e?.type === 'star' || (e?.type === 'column_ref' && e.column === '*')) {
+        outs.push(...this.star(undefined, rels));
+        return;
+      }
+      const name = text(c.as) ?? (e?.type === 'column_ref' ? text(e.column) : undefined) ?? `_col${k}`;
+      outs.push({ name, sources: this.exprSources(e, rels, env) });
+    });
+    for (const clause of [q.where, q.having, q.groupby, q.qualify]) this.clauseRefs(clause, rels, env);
+    return outs;
+  }
+
+  /** Records the columns a filter/grouping clause uses (they shape the result but are not copied into it). */
+  private clauseRefs(clause: Node, rels: Relation[], env: Env): void {
+    if (clause) this.exprSources(clause, rels, env);
+  }
+
+  private fromRelations(from: Node[], env: Env): Relation[] {
+    const rels: Relation[] = [];
+    for (const f of from) {
+      if (!f || typeof f !== 'object') continue;
+      const alias = text(f.as);
+      const sub = f.expr?.ast ?? (f.expr?.type === 'select' ? f.expr : undefined);
+      if (sub) {
+        rels.push({ key: (alias ?? '').toLowerCase(), columns: this.query(sub, env) });
+      } else if (typeof f.table === 'string') {
+        const cte = !f.db && !f.schema ? env.get(f.table.toLowerCase()) : undefined;
+        if (cte) rels.push({ key: (alias ?? f.table).toLowerCase(), columns: cte });
+        else {
+          const table = this.tableName(f);
+          const schema = this.schemaOf(table);
+          rels.push({ key: (alias ?? f.table).toLowerCase(), table, columns: schema?.map((n) => ({ name: n.name, sources: new Set([`${table}.${n.name}`]) })) });
+        }
+      } else if (f.expr) {
+        // UNNEST(arr) AS x, table functions: their columns come from the argument expressions.
+        const sources = this.exprSources(f.expr, rels, env);
+        rels.push({ key: (alias ?? '').toLowerCase(), columns: [{ name: text(f.as) ?? '_unnest', sources }] });
+      }
+      if (f.on) this.clauseRefs(f.on, rels, env);
+    }
+    return rels;
+  }
+
+  /** Names an AST table the way the token scan wrote it (qualification and case as written). */
+  private tableName(f: Node): string {
+    const parts = [f.catalog && f.catalog !== f.db ? f.catalog : undefined, f.db, f.schema, f.table].filter((p) => typeof p === 'string' && p) as string[];
+    const astName = f.table.includes('.') ? f.table : [...new Set(parts)].join('.');
+    const lower = astName.toLowerCase();
+    const last = String(f.table).toLowerCase().split('.').pop()!;
+    const exact = this.ctx.sources.find((s) => s.toLowerCase() === lower);
+    if (exact) return exact;
+    const bySuffix = this.ctx.sources.filter((s) => s.toLowerCase().split('.').pop() === last);
+    if (bySuffix.length === 1) return bySuffix[0];
+    return astName;
+  }
+
+  private schemaOf(table: string): OutCol[] | undefined {
+    const schema = this.ctx.schema;
+    if (!schema) return undefined;
+    const key = Object.keys(schema).find((k) => k.toLowerCase() === table.toLowerCase())
+      ?? Object.keys(schema).find((k) => k.toLowerCase().split('.').pop() === table.toLowerCase().split('.').pop());
+    return key ? schema[key].map((name) => ({ name, sources: new Set([`${table}.${name}`]) })) : undefined;
+  }
+
+  private star(qualifier: string | undefined, rels: Relation[]): OutCol[] {
+    const chosen = qualifier ? rels.filter((r) => r.key === qualifier.toLowerCase() || r.table?.toLowerCase().split('.').pop() === qualifier.toLowerCase()) : rels;
+    const out: OutCol[] = [];
+    for (const r of chosen) {
+      if (r.columns) out.push(...r.columns.map((c) => ({ name: c.name, sources: new Set(c.sources) })));
+      else if (r.table) {
+        this.used.add(`${r.table}.*`);
+        out.push({ name: '*', sources: new Set([`${r.table}.*`]) });
+      }
+    }
+    return out;
+  }
+
+  /** Every physical column an expression is computed from (walks functions, CASE, windows, casts, subqueries). */
+  private exprSources(e: Node, rels: Relation[], env: Env): Set<string> {
+    const out = new Set<string>();
+    const visit = (n: Node): void => {
+      if (!n || typeof n !== 'object') return;
+      if (Array.isArray(n)) {
+        n.forEach(visit);
+        return;
+      }
+      if (n.type === 'column_ref') {
+        for (const s of this.resolve(text(n.table), text(n.column), rels)) out.add(s);
+        return;
+      }
+      if (n.ast || n.type === 'select') {
+        for (const c of this.query(n.ast ?? n, env)) for (const s of c.sources) out.add(s);
+        return;
+      }
+      for (const [k, v] of Object.entries(n)) if (k !== 'loc' && v && typeof v === 'object') visit(v);
+    };
+    visit(e);
+    return out;
+  }
+
+  private resolve(qualifier: string | undefined, column: string | undefined, rels: Relation[]): string[] {
+    if (!column || column === '*') return [];
+    const col = column.toLowerCase();
+    let candidates: Relation[];
+    if (qualifier) {
+      const q = qualifier.toLowerCase();
+      candidates = rels.filter((r) => r.key === q);
+      if (!candidates.length) candidates = rels.filter((r) => r.table?.toLowerCase().split('.').pop() === q.split('.').pop());
+    } else if (rels.length === 1) candidates = rels;
+    else {
+      // Unqualified in a join: the relation that is known to have it; else the only one whose columns are unknown.
+      candidates = rels.filter((r) => r.columns?.some((c) => c.name.toLowerCase() === col));
+      if (!candidates.length) {
+        const unknown = rels.filter((r) => !r.columns && r.table);
+        candidates = unknown.length === 1 ? unknown : [];
+      }
+    }
+    const r = candidates[0];
+    if (!r) return [];
+    if (r.columns) {
+      const hit = r.columns.find((c) => c.name.toLowerCase() === col);
+      if (hit) {
+        for (const s of hit.sources) this.used.add(s);
+        return [...hit.sources];
+      }
+      if (!r.table) {
+        // A derived table without that name but with a `*` passthrough.
+        const star = r.columns.find((c) => c.name === '*');
+        if (star) {
+          const out = [...star.sources].map((s) => s.replace(/\*$/, column));
+          out.forEach((s) => this.used.add(s));
+          return out;
+        }
+        return [];
+      }
+    }
+    if (!r.table) return [];
+    const name = `${r.table}.${column}`;
+    this.used.add(name);
+    return [name];
+  }
+}

@@ -1,0 +1,46 @@
+/** Lineage results shared by the CLI, the VS Code feature and the webview protocol. */
+
+export interface ColumnEdge {
+  /** `table.column` (the table as written, or `path:<uri>`); `table.*` when a `*` could not be expanded. */
+  source: string;
+  /** `table.column` for a written table; the output column name alone for a plain SELECT. */
+  target: string;
+}
+
+export interface StatementLineage {
+  index: number;
+  /** select, select_into, insert, update, delete, merge, create_table, create_view, alter_rename, copy, unload, … */
+  type: string;
+  sources: string[];
+  targets: string[];
+  ctes: string[];
+  columnLineage: ColumnEdge[];
+  /** ALTER … RENAME / RENAME TABLE: the script analysis follows a written table to its new name. */
+  renames: Array<{ from: string; to: string }>;
+  /** DROP TABLE/VIEW names. */
+  drops: string[];
+  /** Why the statement was analysed only partly (tables from the token scan, no column lineage), if it was. */
+  error?: string;
+  /** True when node-sql-parser could not parse the statement (see `error`). */
+  partial: boolean;
+  /** `table.column` references the statement uses anywhere (select list, joins, filters). */
+  columnsUsed: string[];
+  /** Position of the statement in the analysed text (0-based line/column, offsets into the original text). */
+  range: { start: number; end: number; line: number; column: number };
+  /** Parse problem position when the parser reported one (0-based, in the original text). */
+  problem?: { message: string; line: number; column: number };
+}
+
+export interface ScriptLineage {
+  dialect: string;
+  statements: StatementLineage[];
+  /** Tables read that were not written earlier in the script. */
+  sources: string[];
+  /** Tables written and not read again later in the script. */
+  targets: string[];
+  /** Tables written by one statement and read by a later one. */
+  intermediates: string[];
+}
+
+/** Known table → ordered column names, used to expand `*`. Keys compare case-insensitively. */
+export type SchemaMap = Record<string, string[]>;
