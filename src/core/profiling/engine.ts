@@ -226,7 +226,7 @@ export async function profileRelation(runner: SqlRunner, relation: string, planC
     const col = columns[i];
     const nonNull = rowCount - col.nullCount;
     if (c.kind !== 'string' || nonNull === 0) continue;
-    if (col.distinctCount >= 2 && col.distinctCount <= 1000 && col.distinctCount < nonNull) {
+    if (col.distinctCount >= 2 && col.distinctCount <= 1000) {
       const rows = await runner.query(buildMixedCaseQuery(d, relation, c), o.signal);
       if (rows.length) mixedCase[c.name] = rows.map((r) => [String(r.a), String(r.b)]);
     }

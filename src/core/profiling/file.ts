@@ -21,6 +21,8 @@ import type { CsvDialect, FileInfo, FileProfile, Finding, ProfileOptions, Profil
 const CSV_EXT = /\.(csv|tsv|txt|tab|psv|dat)$/i;
 const PARQUET_EXT = /\.(parquet|pq)$/i;
 const JSON_EXT = /\.(json|jsonl|ndjson)$/i;
+/** DuckDB's default max_line_size. */
+const MAX_LINE_BYTES = 2 * 1024 * 1024;
 
 export function compressionOf(path: string): FileInfo['compression'] {
   if (/\.(gz|gzip)$/i.test(path)) return 'gzip';
@@ -60,8 +62,8 @@ export function inspectHead(head: Buffer): { encoding?: string; binary: boolean;
   if (head.length && (nul > 0 || control / head.length > 0.1)) return { binary: true };
   let encoding: string | undefined;
   try {
-    // A truncated multi-byte sequence at the end of the sample is not an encoding error.
-    new TextDecoder('utf-8', { fatal: true }).decode(head.subarray(0, Math.max(0, head.length - 4)));
+    // stream: a multi-byte sequence cut at the end of the sample is not an encoding error.
+    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
   } catch {
     encoding = 'latin-1';
   }
@@ -107,7 +109,7 @@ interface Source {
 
 async function detectCsv(db: ProfileDb, path: string, o: ProfileOptions, encoding: string | undefined, signal?: AbortSignal): Promise<Source> {
   const overrides: Partial<CsvDialect> = { ...(encoding ? { encoding } : {}), ...o.dialect };
-  const opts = [...csvOptions(overrides), 'store_rejects=true', 'max_line_size=16777216'];
+  const opts = [...csvOptions(overrides), 'store_rejects=true'];
   const [s] = await db.query(`SELECT * FROM sniff_csv(${sqlString(path)}, ${opts.join(', ')})`, signal);
   if (!s) throw new UserError(`Could not detect the CSV layout of ${path}.`);
   const dialect: CsvDialect = {
@@ -199,10 +201,14 @@ export async function profileFile(path: string, options: ProfileOptions = {}, co
   }
 
   let t = performance.now();
-  const head = await readHead(path, 256 * 1024);
-  const headInfo = file.compression === 'none' ? inspectHead(head) : { binary: false } as ReturnType<typeof inspectHead>;
+  const head = await readHead(path, format === 'csv' ? MAX_LINE_BYTES : 256 * 1024);
+  const headInfo = file.compression === 'none' ? inspectHead(head.subarray(0, 256 * 1024)) : { binary: false } as ReturnType<typeof inspectHead>;
   if (headInfo.binary && format !== 'parquet') {
     throw new UserError(`Cannot profile ${path}: it looks like binary data, not ${format.toUpperCase()} text.`);
+  }
+  if (format === 'csv' && file.compression === 'none' && st.size > MAX_LINE_BYTES && !head.subarray(0, MAX_LINE_BYTES).includes(10)) {
+    // DuckDB's reader caps a line at 2 MB; say so at once instead of letting the sniffer grind through it.
+    throw new UserError(`Cannot profile ${path}: its first line is longer than 2 MB, so it is not a delimited table (minified JSON or binary?).`);
   }
 
   const db = await openProfileDb({ memoryLimit: options.memoryLimit, threads: options.threads, tempDir: options.tempDir, onDisk: format !== 'parquet' });

@@ -18,6 +18,7 @@ export interface FindingEvidence {
 
 /** Null share above which a column is flagged. */
 export const HIGH_NULL_SHARE = 0.5;
+const MAX_KEY_FINDINGS = 2;
 
 function pct(part: number, whole: number): string {
   if (!whole) return '0%';
@@ -78,6 +79,7 @@ export function computeFindings(e: FindingEvidence): Finding[] {
   }
 
   if (rowCount === 0) return out;
+  let keys = 0;
   for (const c of e.columns) {
     const nonNull = rowCount - c.nullCount;
     if (nonNull === 0) {
@@ -91,7 +93,8 @@ export function computeFindings(e: FindingEvidence): Finding[] {
       const v = c.topValues[0]?.value;
       out.push({ column: c.name, kind: 'constant-column', severity: 'info', message: `'${c.name}' has a single value: ${JSON.stringify(v)}.` });
     }
-    if (c.distinctIsExact && c.distinctCount === rowCount && c.nullCount === 0 && rowCount > 1 && c.kind !== 'other' && c.kind !== 'boolean') {
+    // Only the first few: in a tiny file every column is unique, and a list of them all says nothing.
+    if (c.distinctIsExact && c.distinctCount === rowCount && c.nullCount === 0 && rowCount > 1 && (c.kind === 'numeric' || c.kind === 'string') && keys++ < MAX_KEY_FINDINGS) {
       out.push({ column: c.name, kind: 'candidate-key', severity: 'info', message: `'${c.name}' is unique and never null: a candidate primary key.` });
     }
     if (c.outlierCount) {
