@@ -74,6 +74,7 @@ export class PostgresConnection implements Connection {
   private client: PgClient | undefined;
   private connecting: Promise<PgClient> | undefined;
   private lostReason: string | undefined;
+  private lostReported = false;
   private readonly typeNames = new Map<number, string>(Object.entries(TYPE_NAMES).map(([k, v]) => [Number(k), v]));
   private cursorSeq = 0;
   private closed = false;
@@ -115,6 +116,11 @@ export class PostgresConnection implements Connection {
   private async getClient(): Promise<PgClient> {
     if (this.closed) throw new UserError(`Connection '${this.displayName}' is closed.`);
     if (this.client) return this.client;
+    if (this.lostReason !== undefined && !this.lostReported) {
+      // The server closed the session while idle (restart, admin, network): say so once, reconnect on the next use.
+      this.lostReported = true;
+      throw new UserError(`The connection to ${this.displayName} was lost (${this.lostReason}); it will reconnect on the next query.`, { code: 'connection-lost' });
+    }
     if (this.connecting) return this.connecting;
     this.connecting = (async () => {
       const { Client } = require('pg') as typeof import('pg');
@@ -131,6 +137,7 @@ export class PostgresConnection implements Connection {
       this.log.info(`postgres: connected to ${this.displayName}${this.allowWrites ? '' : ' (read-only)'}`);
       this.client = client;
       this.lostReason = undefined;
+      this.lostReported = false;
       return client;
     })();
     try {
@@ -144,6 +151,7 @@ export class PostgresConnection implements Connection {
     if (this.client !== client) return;
     this.client = undefined;
     this.lostReason = firstLine(err);
+    this.lostReported = false;
     this.log.warn(`postgres: connection to ${this.displayName} lost: ${this.lostReason}`);
     client.end().catch(() => {});
   }
@@ -156,6 +164,7 @@ export class PostgresConnection implements Connection {
     const lost = e.code === '57P01' || e.code === '57P02' || e.code === '57P03' || /Connection terminated|ECONNRESET|EPIPE|connection ended|not queryable/i.test(msg);
     if (lost) {
       if (this.client === client) this.markLost(client, err as Error);
+      this.lostReported = true;
       return new UserError(`The connection to ${this.displayName} was lost (${msg}); it will reconnect on the next query.`, { code: 'connection-lost', cause: err });
     }
     if (e.code === '57014') return new UserError(`The query on ${this.displayName} was stopped: statement timeout or cancel.`, { code: 'timeout', cause: err });
@@ -163,17 +172,24 @@ export class PostgresConnection implements Connection {
     return new UserError(msg, { code: e.code, cause: err });
   }
 
-  /** Sends a PostgreSQL cancel request for whatever the client is running (a separate, short-lived socket). */
+  /**
+   * Sends a PostgreSQL CancelRequest (protocol message 80877102 with the backend's pid and secret key) on a separate,
+   * short-lived socket: the server interrupts whatever that backend is running.
+   */
   private cancel(client: PgClient) {
-    try {
-      const { Client } = require('pg') as typeof import('pg');
-      const canceller = new Client(this.clientConfig()) as any;
-      const active = (client as any).activeQuery;
-      if (active) canceller.cancel(client, active);
-      this.log.info(`postgres: cancel request sent to ${this.displayName}`);
-    } catch (err) {
-      this.log.warn(`postgres: cancel failed: ${firstLine(err)}`);
-    }
+    const pid = (client as any).processID as number | null;
+    const key = (client as any).secretKey as number | null;
+    if (!pid || key === null || key === undefined) return;
+    const { createConnection } = require('node:net') as typeof import('node:net');
+    const packet = Buffer.alloc(16);
+    packet.writeInt32BE(16, 0);
+    packet.writeInt32BE(80877102, 4);
+    packet.writeInt32BE(pid, 8);
+    packet.writeInt32BE(key, 12);
+    const socket = createConnection({ host: this.config.host, port: this.config.port ?? 5432 }, () => socket.end(packet));
+    socket.setTimeout(5000, () => socket.destroy());
+    socket.on('error', (err) => this.log.warn(`postgres: cancel request failed: ${firstLine(err)}`));
+    this.log.info(`postgres: cancel request sent to ${this.displayName}`);
   }
 
   private async exec(client: PgClient, text: string, signal: AbortSignal | undefined, arrays = true): Promise<import('pg').QueryResult<any>> {
