@@ -73,5 +73,14 @@ export function createAccountClient(config: AccountConfig, options: ClientOption
       flowType: 'pkce',
     },
     global: options.fetch ? { fetch: options.fetch } : undefined,
+    // iOpsData never subscribes to Realtime; Node 20 has no global WebSocket and realtime-js refuses to construct
+    // without one, so hand it a transport that only fails if something ever tries to connect.
+    realtime: { transport: (globalThis as { WebSocket?: unknown }).WebSocket ?? NoRealtimeTransport } as never,
   });
+}
+
+class NoRealtimeTransport {
+  constructor() {
+    throw new UserError('Realtime is not available in iOpsData.');
+  }
 }

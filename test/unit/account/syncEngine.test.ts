@@ -89,7 +89,7 @@ describe('account: sync engine (outbox, per-item last-writer-wins, conflict noti
     assert.deepEqual(b.values.queries, { q1: { name: 'Top', sql: 'select 1' } });
 
     b.values.connections.prod = { kind: 'postgres', host: 'db2' };
-    delete b.values.queries.q1;
+    Reflect.deleteProperty(b.values.queries, 'q1');
     await b.engine.sync({ now: at(3) });
     const ra = await a.engine.sync({ now: at(4) });
     assert.deepEqual(a.values.connections, { prod: { kind: 'postgres', host: 'db2' } });

@@ -1,0 +1,288 @@
+/**
+ * The real supabase-js, driven through our production code (client factory, auth flows, SupabaseRemoteStore,
+ * SyncEngine, uploadFileAsset) against the loopback Supabase (test/helpers/supabaseServer.ts) whose PostgREST runs
+ * on a real PostgreSQL with the migrations' row-level security.
+ */
+import { strict as assert } from 'node:assert';
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { startPostgres, type PostgresServer } from '../../helpers/postgres';
+import { applySupabaseSchema } from '../../helpers/supabaseDb';
+import { startFakeSupabase, type FakeSupabase } from '../../helpers/supabaseServer';
+import { AUTH_STORAGE_KEY, MemoryAuthStorage, createAccountClient, validateAccountConfig } from '../../../src/core/account/client';
+import { completeFromCallback, sendEmailCode, signInWithPassword, signOut, startOAuth, verifyEmailCode } from '../../../src/core/account/auth';
+import { SupabaseRemoteStore, resolveWorkspace } from '../../../src/core/account/remote';
+import { SyncEngine, type Collection, type LocalSource, type StateStore, type SyncState } from '../../../src/core/account/syncEngine';
+import { generateTeamKey } from '../../../src/core/account/crypto';
+import { uploadFileAsset } from '../../../src/core/account/files';
+
+const REDIRECT = 'vscode://iopsdata.iopsdata/auth-callback';
+
+class Machine implements LocalSource, StateStore {
+  values: Record<Collection, Record<string, unknown>> = { settings: {}, connections: {}, queries: {} };
+  saved: SyncState | undefined;
+  async read(c: Collection) {
+    return structuredClone(this.values[c]);
+  }
+  async write(c: Collection, changes: Array<{ key: string; value: unknown; deleted: boolean }>) {
+    for (const ch of changes) {
+      if (ch.deleted) Reflect.deleteProperty(this.values[c], ch.key);
+      else this.values[c][ch.key] = structuredClone(ch.value);
+    }
+  }
+  async load() {
+    return this.saved ? structuredClone(this.saved) : undefined;
+  }
+  async save(s: SyncState) {
+    this.saved = structuredClone(s);
+  }
+}
+
+describe('account: supabase-js against a loopback Supabase on real PostgreSQL', function () {
+  this.timeout(120_000);
+  let pg: PostgresServer;
+  let sb: FakeSupabase;
+  let aliceId: string;
+  let bobId: string;
+  const clients: SupabaseClient[] = [];
+
+  const newClient = (storage = new MemoryAuthStorage()) => {
+    const client = createAccountClient(validateAccountConfig(sb.url, sb.anonKey), { storage, autoRefreshToken: false });
+    clients.push(client);
+    return { client, storage };
+  };
+
+  before(async () => {
+    pg = await startPostgres();
+    applySupabaseSchema(pg);
+    sb = await startFakeSupabase({ databaseUrl: pg.url, oauthUserEmail: 'alice@example.test' });
+    aliceId = await sb.createUser('alice@example.test', 'alice-password');
+    bobId = await sb.createUser('bob@example.test', 'bob-password');
+  });
+
+  after(async () => {
+    for (const c of clients) await c.auth.stopAutoRefresh().catch(() => {});
+    await sb?.stop();
+    await pg?.stop();
+  });
+
+  it('validates the account settings with one-line messages', () => {
+    assert.throws(() => validateAccountConfig('', 'k'), /Set iopsdata.account.supabaseUrl/);
+    assert.throws(() => validateAccountConfig('not a url', 'k'), /not a URL/);
+    assert.throws(() => validateAccountConfig('http://example.com', 'k'), /must use https/);
+    assert.deepEqual(validateAccountConfig('https://abc.supabase.co/', ' k '), { url: 'https://abc.supabase.co', anonKey: 'k' });
+  });
+
+  it('email + password: rejects a wrong password, then signs in and keeps the session only in the storage adapter', async () => {
+    const { client, storage } = newClient();
+    await assert.rejects(signInWithPassword(client, 'alice@example.test', 'nope'), /Sign-in failed: Invalid login credentials/);
+    await assert.rejects(signInWithPassword(client, 'not-an-email', 'x'), /Not an email address/);
+    const session = await signInWithPassword(client, 'alice@example.test', 'alice-password');
+    assert.equal(session.user.id, aliceId);
+    const stored = JSON.parse((await storage.getItem(AUTH_STORAGE_KEY))!);
+    assert.equal(stored.refresh_token, session.refresh_token);
+    const { data } = await client.auth.getUser();
+    assert.equal(data.user?.email, 'alice@example.test');
+  });
+
+  it('refreshes an expiring access token automatically before a request', async () => {
+    const prevTtl = sb.options.accessTokenTtlSec;
+    sb.options.accessTokenTtlSec = 20; // inside supabase-js's expiry margin: the next use must refresh first
+    try {
+      const { client, storage } = newClient();
+      const first = await signInWithPassword(client, 'alice@example.test', 'alice-password');
+      const before = sb.requests.length;
+      const { error } = await client.from('workspaces').select('id');
+      assert.equal(error, null);
+      const sent = sb.requests.slice(before);
+      assert.ok(sent.some((r) => r.includes('grant_type=refresh_token')), sent.join('\n'));
+      const stored = JSON.parse((await storage.getItem(AUTH_STORAGE_KEY))!);
+      assert.notEqual(stored.refresh_token, first.refresh_token, 'rotated refresh token persisted');
+    } finally {
+      sb.options.accessTokenTtlSec = prevTtl;
+    }
+  });
+
+  it('email one-time code: sends, rejects a wrong code, verifies the right one', async () => {
+    const { client } = newClient();
+    await sendEmailCode(client, 'bob@example.test');
+    const mail = sb.outbox.at(-1)!;
+    assert.equal(mail.email, 'bob@example.test');
+    const wrong = mail.code === '000000' ? '111111' : '000000';
+    await assert.rejects(verifyEmailCode(client, 'bob@example.test', wrong), /Verifying the code failed/);
+    await assert.rejects(verifyEmailCode(client, 'bob@example.test', 'abc'), /6 digits/);
+    const session = await verifyEmailCode(client, 'bob@example.test', mail.code);
+    assert.equal(session.user.id, bobId);
+  });
+
+  it('magic link with PKCE: the link returns a code that only the requesting machine can exchange', async () => {
+    const { client } = newClient();
+    await sendEmailCode(client, 'alice@example.test', REDIRECT);
+    const res = await fetch(sb.outbox.at(-1)!.link, { redirect: 'manual' });
+    const location = res.headers.get('location')!;
+    assert.ok(location.startsWith(`${REDIRECT}?code=`), location);
+    const session = await completeFromCallback(client, new URL(location).search);
+    assert.equal(session.user.id, aliceId);
+  });
+
+  it('OAuth (GitHub) via PKCE: authorize URL → callback code → session; a replayed code or another machine fails', async () => {
+    const { client } = newClient();
+    const url = await startOAuth(client, 'github', REDIRECT);
+    const u = new URL(url);
+    assert.equal(u.pathname, '/auth/v1/authorize');
+    assert.equal(u.searchParams.get('provider'), 'github');
+    assert.equal(u.searchParams.get('redirect_to'), REDIRECT);
+    assert.ok(u.searchParams.get('code_challenge'));
+    const res = await fetch(url, { redirect: 'manual' });
+    const query = new URL(res.headers.get('location')!).search;
+    // a different machine (no code verifier in its storage) cannot use the code
+    const other = newClient();
+    await assert.rejects(completeFromCallback(other.client, query), /Browser sign-in failed/);
+    const session = await completeFromCallback(client, query);
+    assert.equal(session.user.email, 'alice@example.test');
+    await assert.rejects(completeFromCallback(client, query), /Browser sign-in failed/, 'a code is single-use');
+    await assert.rejects(completeFromCallback(client, '?error=access_denied&error_description=User%20cancelled'), /User cancelled/);
+  });
+
+  it('sign-out revokes the refresh token on the server and clears the stored session', async () => {
+    const { client, storage } = newClient();
+    const session = await signInWithPassword(client, 'bob@example.test', 'bob-password');
+    await signOut(client);
+    assert.equal(await storage.getItem(AUTH_STORAGE_KEY), null);
+    const reuse = await fetch(`${sb.url}/auth/v1/token?grant_type=refresh_token`, {
+      method: 'POST',
+      headers: { apikey: sb.anonKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ refresh_token: session.refresh_token }),
+    });
+    assert.equal(reuse.status, 400);
+    const { data } = await client.auth.getSession();
+    assert.equal(data.session, null);
+  });
+
+  describe('sync through PostgREST with RLS', () => {
+    let wsId: string;
+    const teamKey = generateTeamKey();
+
+    const machine = async (email: string, password: string) => {
+      const { client } = newClient();
+      const session = await signInWithPassword(client, email, password);
+      const ws = await resolveWorkspace(client, session.user.id);
+      const local = new Machine();
+      const remote = new SupabaseRemoteStore({ client, workspaceId: ws.id, userId: session.user.id, teamKey: async () => teamKey });
+      return { client, ws, local, engine: new SyncEngine(local, remote, local), userId: session.user.id };
+    };
+
+    it('two machines of one user converge; connection configs are stored encrypted', async () => {
+      const a = await machine('alice@example.test', 'alice-password');
+      const b = await machine('alice@example.test', 'alice-password');
+      wsId = a.ws.id;
+      assert.equal(b.ws.id, a.ws.id, 'both machines resolve the same (created once) workspace');
+      assert.equal(a.ws.name, 'Personal');
+
+      a.local.values.connections['Prod PG'] = { kind: 'postgres', host: 'db.internal', database: 'sales', user: 'ro', password: 'pg-secret-123' };
+      a.local.values.queries.q1 = { name: 'Top customers', sql: 'select * from customers limit 10', connectionName: 'Prod PG' };
+      a.local.values.settings['iopsdata.run.maxRows'] = 5000;
+      const ra = await a.engine.sync();
+      assert.equal(ra.error, undefined, String(ra.error));
+      assert.equal(ra.pushed, 3);
+
+      const rows = await sb.sql(`select connection_name, encrypted_config from workspace_connections`);
+      assert.equal(rows.length, 1);
+      assert.ok(!rows[0].encrypted_config.includes('pg-secret-123') && !rows[0].encrypted_config.includes('db.internal'));
+      assert.ok(rows[0].encrypted_config.startsWith('v1.'));
+
+      const rb = await b.engine.sync();
+      assert.equal(rb.error, undefined, String(rb.error));
+      assert.deepEqual(b.local.values.connections, a.local.values.connections);
+      assert.deepEqual(b.local.values.queries, a.local.values.queries);
+      assert.equal(b.local.values.settings['iopsdata.run.maxRows'], 5000);
+
+      // B edits one item and deletes another, A catches up
+      b.local.values.settings['iopsdata.run.maxRows'] = 100;
+      Reflect.deleteProperty(b.local.values.queries, 'q1');
+      await b.engine.sync();
+      const ra2 = await a.engine.sync();
+      assert.equal(ra2.error, undefined);
+      assert.equal(a.local.values.settings['iopsdata.run.maxRows'], 100);
+      assert.deepEqual(a.local.values.queries, {});
+    });
+
+    it('conflict: the later edit wins through the server-side guard and the loser gets a notice', async () => {
+      const a = await machine('alice@example.test', 'alice-password');
+      const b = await machine('alice@example.test', 'alice-password');
+      await a.engine.sync();
+      await b.engine.sync();
+      a.local.values.queries.shared = { name: 'A version', sql: 'select 1' };
+      await a.engine.scan({ now: () => new Date(Date.now() - 60_000) });
+      b.local.values.queries.shared = { name: 'B version', sql: 'select 2' };
+      await b.engine.scan();
+      assert.equal((await b.engine.sync()).error, undefined);
+      const ra = await a.engine.sync(); // A's older edit reaches the server after B's newer one
+      assert.equal(ra.error, undefined, String(ra.error));
+      assert.deepEqual(a.local.values.queries.shared, { name: 'B version', sql: 'select 2' });
+      assert.equal(ra.conflicts.length, 1);
+      assert.deepEqual(ra.conflicts[0].discarded, { name: 'A version', sql: 'select 1' });
+      const row = await sb.sql(`select name from saved_queries where query_id = 'shared'`);
+      assert.equal(row[0].name, 'B version');
+    });
+
+    it("Bob cannot read or write Alice's synced rows through the REST API", async () => {
+      const bob = await machine('bob@example.test', 'bob-password');
+      assert.notEqual(bob.ws.id, wsId, 'Bob gets his own workspace');
+      for (const table of ['workspace_connections', 'saved_queries', 'user_settings', 'file_assets', 'workspaces', 'workspace_members']) {
+        const { data, error } = await bob.client.from(table).select('*');
+        assert.equal(error, null);
+        assert.ok(!JSON.stringify(data).includes(wsId) && !JSON.stringify(data).includes(aliceId), `${table} leaks Alice's rows`);
+      }
+      const ins = await bob.client.from('saved_queries').insert({ workspace_id: wsId, query_id: 'evil', updated_at: new Date().toISOString() });
+      assert.equal(ins.error?.code, '42501');
+      const upd = await bob.client.from('workspace_connections').update({ deleted: true, encrypted_config: null }).eq('workspace_id', wsId).select();
+      assert.deepEqual(upd.data, []);
+      const del = await bob.client.from('user_settings').delete().eq('user_id', aliceId).select();
+      assert.deepEqual(del.data, []);
+      assert.equal((await sb.sql(`select count(*)::int as n from user_settings where user_id = $1`, [aliceId]))[0].n, 1);
+      // Bob pointing his sync at Alice's workspace gets an RLS error, not her data
+      const sneaky = new SyncEngine(bob.local, new SupabaseRemoteStore({ client: bob.client, workspaceId: wsId, userId: bob.userId, teamKey: async () => teamKey }), bob.local);
+      bob.local.values.queries.x = { name: 'x', sql: 'select 1' };
+      const r = await sneaky.sync({ collections: ['queries'] });
+      assert.match(String(r.error), /row-level security/);
+      assert.equal(r.pending, 1, 'the refused edit stays in the outbox, not lost');
+    });
+
+    it('offline mid-sync: edits stay queued and go out when the server is back', async () => {
+      const a = await machine('alice@example.test', 'alice-password');
+      await a.engine.sync();
+      a.local.values.queries.offline1 = { name: 'Written offline', sql: 'select 42' };
+      sb.offline = true;
+      let r;
+      try {
+        r = await a.engine.sync();
+      } finally {
+        sb.offline = false;
+      }
+      assert.ok(r.error, 'sync reports the network failure');
+      assert.equal(r.pending, 1);
+      const r2 = await a.engine.sync();
+      assert.equal(r2.error, undefined, String(r2.error));
+      assert.equal(r2.pending, 0);
+      const row = await sb.sql(`select sql from saved_queries where query_id = 'offline1'`);
+      assert.equal(row[0].sql, 'select 42');
+    });
+
+    it('uploads a profiled file to the workspace bucket with its profile; other users cannot download it', async () => {
+      const a = await machine('alice@example.test', 'alice-password');
+      const csv = Buffer.from('id,name\n1,Ada\n2,Linus\n');
+      const profile = { rowCount: 2, columns: [{ name: 'id', type: 'BIGINT' }, { name: 'name', type: 'VARCHAR' }] };
+      const asset = await uploadFileAsset(a.client, a.ws.id, 'sub/dir/people list.csv', csv, profile);
+      assert.match(asset.storagePath, new RegExp(`^${a.ws.id}/[0-9a-f-]{36}/people_list\\.csv$`));
+      const row = await sb.sql(`select file_name, size_bytes, metadata from file_assets where id = $1`, [asset.id]);
+      assert.deepEqual(row[0], { file_name: 'people_list.csv', size_bytes: String(csv.length), metadata: profile });
+      const dl = await a.client.storage.from('workspace-files').download(asset.storagePath);
+      assert.equal(Buffer.from(await dl.data!.arrayBuffer()).toString(), csv.toString());
+
+      const bob = await machine('bob@example.test', 'bob-password');
+      const bobDl = await bob.client.storage.from('workspace-files').download(asset.storagePath);
+      assert.ok(bobDl.error, 'Bob must not download Alice’s file');
+      await assert.rejects(uploadFileAsset(bob.client, a.ws.id, 'x.csv', csv, {}), /row-level security/);
+    });
+  });
+});
