@@ -30,4 +30,10 @@ export interface ConnectionsApi {
   /** Quick pick; undefined when the user dismissed it. */
   pickConnection(placeHolder?: string): Promise<string | undefined>;
   readonly onDidChange: vscode.Event<void>;
+  /** Remembers `id` as the connection for the document (and as the last used one). */
+  setActiveConnection(uri: vscode.Uri | undefined, id: string): Promise<void>;
+  /** Closes the live connection so the next use opens a new one (after a dropped connection). */
+  reconnect(id: string): Promise<void>;
+  /** The Connections tree's data provider (integration tests inspect its items). */
+  readonly treeDataProvider: vscode.TreeDataProvider<unknown>;
 }
