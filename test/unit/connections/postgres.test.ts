@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, rmSync } from 'node:fs';
+import type { PostgresConfig } from '../../../src/core/connections/config';
 import { PostgresConnection } from '../../../src/core/connections/postgres';
 import { parseConnectionUrl } from '../../../src/core/connections/url';
 import { isCancelled, UserError } from '../../../src/core/errors';
@@ -12,7 +13,7 @@ describe('PostgreSQL adapter (real server)', function () {
   const conns: PostgresConnection[] = [];
   const open = (allowWrites = false) => {
     const { config, secrets } = parseConnectionUrl(pg.url, { allowWrites });
-    const c = new PostgresConnection({ ...config, name: 'pgtest' }, secrets);
+    const c = new PostgresConnection({ ...(config as PostgresConfig), name: 'pgtest' }, secrets);
     conns.push(c);
     return c;
   };
@@ -204,7 +205,7 @@ describe('PostgreSQL adapter (real server)', function () {
 
   it('wrong password: one-line connect error', async () => {
     const { config } = parseConnectionUrl(pg.url);
-    const c = new PostgresConnection(config, { password: 'wrong' });
+    const c = new PostgresConnection(config as PostgresConfig, { password: 'wrong' });
     conns.push(c);
     await assert.rejects(c.query('select 1'), (e: Error) => /^Could not connect to PostgreSQL 127\.0\.0\.1\/postgres: password authentication failed/.test(e.message) && !e.message.includes('wrong'));
   });
