@@ -36,6 +36,19 @@ function uniq(list: string[]): string[] {
 }
 
 export function analyzeStatement(text: string, index: number, dialect: Dialect, options: AnalyzeOptions = {}): StatementLineage {
+  try {
+    return analyzeStatementUnsafe(text, index, dialect, options);
+  } catch (err) {
+    // Lineage must never take the caller down: an unexpected failure becomes this statement's error.
+    return {
+      index, type: 'unknown', sources: [], targets: [], ctes: [], renames: [], drops: [], columnLineage: [], partial: true,
+      columnsUsed: [], range: { start: 0, end: text.length, line: 0, column: 0 },
+      error: `not analysed: ${(err as Error)?.message ?? String(err)}`,
+    };
+  }
+}
+
+function analyzeStatementUnsafe(text: string, index: number, dialect: Dialect, options: AnalyzeOptions): StatementLineage {
   const scan = scanTables(tokenize(text, { dialect }));
   const ctes = scan.ctes;
   const sources = uniq(scan.reads.map((r) => r.name));

@@ -16,11 +16,14 @@ import type { ColumnEdge, SchemaMap } from './types';
 type Node = any;
 
 interface ParserLike {
-  astify(sql: string, opt: { database: string }): Node;
+  astify(sql: string, opt: { database: string; parseOptions?: { includeLocations?: boolean } }): Node;
 }
 
 /** Statements larger than this skip the parser (PEG parsing is super-linear on pathological input). */
 export const MAX_PARSE_CHARS = 200_000;
+
+/** The parser recurses per nesting level; deeper statements would exhaust the stack slowly. */
+export const MAX_PARSE_DEPTH = 100;
 
 const parsers = new Map<string, ParserLike>();
 
@@ -75,12 +78,23 @@ export function analyzeColumns(sql: string, dialect: Dialect, ctx: ColumnContext
   if (sql.length > MAX_PARSE_CHARS) {
     return { edges: [], columnsUsed: [], error: `statement longer than ${MAX_PARSE_CHARS} characters: tables found by token scan, no column lineage` };
   }
+  let depth = 0;
+  let maxDepth = 0;
+  for (const ch of sql) {
+    if (ch === '(') maxDepth = Math.max(maxDepth, ++depth);
+    else if (ch === ')') depth--;
+  }
+  if (maxDepth > MAX_PARSE_DEPTH) {
+    return { edges: [], columnsUsed: [], error: `statement nested more than ${MAX_PARSE_DEPTH} parentheses deep: tables found by token scan, no column lineage` };
+  }
   const database = PARSER_DATABASE[dialect];
   let ast: Node;
   let firstError: { message: string; line: number; column: number } | undefined;
+  let parsedText = sql;
   for (const candidate of normalisations(sql, dialect)) {
     try {
-      ast = parserFor(database).astify(candidate, { database });
+      ast = parserFor(database).astify(candidate, { database, parseOptions: { includeLocations: true } });
+      parsedText = candidate;
       break;
     } catch (err) {
       if (!firstError) firstError = parseProblem(err);
@@ -92,7 +106,7 @@ export function analyzeColumns(sql: string, dialect: Dialect, ctx: ColumnContext
   }
   const stmt = Array.isArray(ast) ? ast[0] : ast;
   try {
-    return new Tracer(ctx).statement(stmt);
+    return new Tracer(ctx, parsedText).statement(stmt);
   } catch (err) {
     return { edges: [], columnsUsed: [], error: `column lineage failed: ${(err as Error).message}` };
   }
@@ -174,12 +188,23 @@ function text(x: Node): string | undefined {
 
 class Tracer {
   private readonly used = new Set<string>();
-  constructor(private readonly ctx: ColumnContext) {}
+  constructor(
+    private readonly ctx: ColumnContext,
+    /** The text the AST was parsed from: unaliased expressions are named by their source text, as written. */
+    private readonly sql: string,
+  ) {}
 
   statement(stmt: Node): ColumnResult {
     const edges: ColumnEdge[] = [];
+    const seen = new Set<string>();
     const add = (sources: Iterable<string>, target: string) => {
-      for (const s of sources) if (!edges.some((e) => e.source === s && e.target === target)) edges.push({ source: s, target });
+      for (const s of sources) {
+        const key = `${s}\u0000${target}`.toLowerCase();
+        if (!seen.has(key)) {
+          seen.add(key);
+          edges.push({ source: s, target });
+        }
+      }
     };
     const target = this.ctx.targets[0];
     switch (stmt?.type) {
@@ -266,7 +291,8 @@ class Tracer {
         outs.push(...this.star(undefined, rels));
         return;
       }
-      const name = text(c.as) ?? (e?.type === 'column_ref' ? text(e.column) : undefined) ?? `_col${k}`;
+      const written = e?.loc ? this.sql.slice(e.loc.start.offset, e.loc.end.offset).trim() : '';
+      const name = text(c.as) ?? (e?.type === 'column_ref' ? text(e.column) : undefined) ?? (written || `_col${k}`);
       outs.push({ name, sources: this.exprSources(e, rels, env) });
     });
     for (const clause of [q.where, q.having, q.groupby, q.qualify]) this.clauseRefs(clause, rels, env);

@@ -23,6 +23,8 @@ export interface TableScan {
   drops: string[];
 }
 
+const MAX_DEPTH = 200;
+
 const QUERY_START = new Set(['SELECT', 'WITH', 'VALUES', 'FROM', 'TABLE', 'SEL']);
 
 /** Words that end a table reference: never an alias. */
@@ -55,6 +57,7 @@ export function scanTables(tokens: Token[]): TableScan {
 class Scanner {
   readonly out: TableScan = { type: 'other', reads: [], writes: [], ctes: [], renames: [], drops: [] };
   private readonly aliases = new Map<string, string>();
+  private depth = 0;
   private readonly t: Token[];
 
   constructor(tokens: Token[]) {
@@ -153,6 +156,17 @@ class Scanner {
 
   /** Walks tokens [lo, hi) finding table references by clause keyword; recurses into parenthesised groups. */
   private scan(lo: number, hi: number, scope: Scope): void {
+    // Nesting deeper than any real query is skipped rather than overflowing the stack.
+    if (this.depth > MAX_DEPTH) return;
+    this.depth++;
+    try {
+      this.scanRange(lo, hi, scope);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private scanRange(lo: number, hi: number, scope: Scope): void {
     const t = this.t;
     let i = lo;
     while (i < hi) {
