@@ -1,0 +1,5 @@
+import { startApp } from '../shell';
+import { ProfileApp } from './ProfileApp';
+import './profile.css';
+
+startApp(<ProfileApp />);
