@@ -1,5 +1,47 @@
+/**
+ * "Ask your data": the @iopsdata chat participant, the Ask sidebar view, language-model tools and the AI commands,
+ * all on one AiService (provider chain from settings + SecretStorage, usage meter, schema cache).
+ */
+import * as vscode from 'vscode';
 import type { FeatureContext } from '../context';
 import type { ConnectionsApi } from '../connections';
 import type { RunApi } from '../run';
+import { AiService } from './aiService';
+import { registerAiCommands } from './commands';
+import { registerParticipant } from './participant';
+import { ASK_VIEW_ID, AskViewProvider } from './askView';
+import { registerTools } from './tools';
 
-export function registerChat(_fc: FeatureContext, _connections: ConnectionsApi, _run: RunApi): void {}
+export interface ChatApi {
+  readonly ai: AiService;
+  readonly askView: AskViewProvider;
+}
+
+export function registerChat(fc: FeatureContext, connections: ConnectionsApi, run: RunApi): ChatApi {
+  const ai = new AiService(fc, connections);
+  const askView = new AskViewProvider(fc.extension, fc.log, ai, run);
+  const subs = fc.extension.subscriptions;
+  subs.push(...registerAiCommands(ai, run), askView);
+  subs.push(vscode.window.registerWebviewViewProvider(ASK_VIEW_ID, askView, { webviewOptions: { retainContextWhenHidden: true } }));
+  // Asks through the Ask view's pipeline (shows the view first); returns the finished turn. Also used by tests.
+  subs.push(
+    vscode.commands.registerCommand('iopsdata.ai.ask', async (question?: unknown) => {
+      const q = typeof question === 'string' ? question : await vscode.window.showInputBox({ prompt: 'Ask a question about your data' });
+      if (!q) return undefined;
+      void vscode.commands.executeCommand(`${ASK_VIEW_ID}.focus`).then(undefined, () => undefined);
+      return askView.ask(q);
+    }),
+  );
+  // Chat and LM tools are stable in 1.100, but a host without chat (e.g. some forks) must still activate.
+  try {
+    subs.push(registerParticipant(ai, run, fc.extension.extensionUri));
+  } catch (err) {
+    fc.log.warn(`[chat] chat participant unavailable: ${String(err)}`);
+  }
+  try {
+    subs.push(...registerTools(ai));
+  } catch (err) {
+    fc.log.warn(`[chat] language-model tools unavailable: ${String(err)}`);
+  }
+  return { ai, askView };
+}
