@@ -1,0 +1,1 @@
+export { ChartView, type ChartViewProps } from './ChartView';
