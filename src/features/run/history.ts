@@ -1,0 +1,119 @@
+/**
+ * Query history (globalState, newest first, capped) and saved queries (workspaceState), shown together in the
+ * `iopsdata.history` view: a "Saved queries" group on top, then the history entries. Nothing secret is stored.
+ */
+import * as vscode from 'vscode';
+import { addToHistory, describeEntry, formatDuration, newId, parseHistory, parseSavedQueries, sqlLabel, type HistoryEntry, type SavedQuery } from '../../core/run/history';
+
+const HISTORY_KEY = 'iopsdata.queryHistory';
+const SAVED_KEY = 'iopsdata.savedQueries';
+
+export class HistoryStore {
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.emitter.event;
+
+  constructor(
+    private readonly global: vscode.Memento,
+    private readonly workspace: vscode.Memento,
+  ) {}
+
+  entries(): HistoryEntry[] {
+    return parseHistory(this.global.get(HISTORY_KEY));
+  }
+
+  async add(entry: HistoryEntry): Promise<void> {
+    const limit = vscode.workspace.getConfiguration('iopsdata').get<number>('history.maxEntries', 500);
+    await this.global.update(HISTORY_KEY, addToHistory(this.entries(), entry, limit));
+    this.emitter.fire();
+  }
+
+  async clear(): Promise<void> {
+    await this.global.update(HISTORY_KEY, []);
+    this.emitter.fire();
+  }
+
+  saved(): SavedQuery[] {
+    return parseSavedQueries(this.workspace.get(SAVED_KEY));
+  }
+
+  async save(name: string, sql: string, connectionId?: string): Promise<SavedQuery> {
+    const q: SavedQuery = { id: newId(), name, sql, connectionId, savedAt: Date.now() };
+    await this.workspace.update(SAVED_KEY, [...this.saved(), q]);
+    this.emitter.fire();
+    return q;
+  }
+
+  async removeSaved(id: string): Promise<void> {
+    await this.workspace.update(SAVED_KEY, this.saved().filter((q) => q.id !== id));
+    this.emitter.fire();
+  }
+
+  dispose(): void {
+    this.emitter.dispose();
+  }
+}
+
+export type HistoryNode = { type: 'savedGroup' } | { type: 'saved'; query: SavedQuery } | { type: 'entry'; entry: HistoryEntry };
+
+const STATUS_ICON: Record<HistoryEntry['status'], [string, string | undefined]> = {
+  ok: ['pass', 'testing.iconPassed'],
+  error: ['error', 'errorForeground'],
+  cancelled: ['circle-slash', undefined],
+  refused: ['lock', 'problemsWarningIcon.foreground'],
+};
+
+export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode> {
+  readonly onDidChangeTreeData: vscode.Event<void>;
+
+  constructor(
+    private readonly store: HistoryStore,
+    private readonly connectionName: (id: string) => string | undefined,
+  ) {
+    this.onDidChangeTreeData = store.onDidChange;
+  }
+
+  getChildren(n?: HistoryNode): HistoryNode[] {
+    if (!n) {
+      const entries = this.store.entries().map((entry) => ({ type: 'entry', entry }) as HistoryNode);
+      return this.store.saved().length ? [{ type: 'savedGroup' }, ...entries] : entries;
+    }
+    if (n.type === 'savedGroup') return this.store.saved().map((query) => ({ type: 'saved', query }));
+    return [];
+  }
+
+  getTreeItem(n: HistoryNode): vscode.TreeItem {
+    if (n.type === 'savedGroup') {
+      const item = new vscode.TreeItem('Saved queries', vscode.TreeItemCollapsibleState.Expanded);
+      item.id = 'saved';
+      item.iconPath = new vscode.ThemeIcon('bookmark');
+      item.contextValue = 'iopsdata.savedGroup';
+      return item;
+    }
+    if (n.type === 'saved') {
+      const q = n.query;
+      const item = new vscode.TreeItem(q.name, vscode.TreeItemCollapsibleState.None);
+      item.id = `saved:${q.id}`;
+      item.description = q.connectionId ? this.connectionName(q.connectionId) ?? q.connectionId : undefined;
+      item.tooltip = new vscode.MarkdownString().appendCodeblock(q.sql, 'sql');
+      item.iconPath = new vscode.ThemeIcon('bookmark');
+      item.contextValue = 'iopsdata.savedQuery';
+      item.command = { command: 'iopsdata.history.open', title: 'Open', arguments: [n] };
+      return item;
+    }
+    const e = n.entry;
+    const item = new vscode.TreeItem(sqlLabel(e.sql), vscode.TreeItemCollapsibleState.None);
+    item.id = `h:${e.id}`;
+    item.description = `${describeEntry(e)} · ${new Date(e.startedAt).toLocaleTimeString()}`;
+    const md = new vscode.MarkdownString();
+    md.appendMarkdown(`**${e.status.toUpperCase()}** on ${e.connectionName} — ${new Date(e.startedAt).toLocaleString()}, ${formatDuration(e.durationMs)}`);
+    if (e.rows !== undefined) md.appendMarkdown(`, ${e.rows.toLocaleString()} row(s)`);
+    if (e.error) md.appendText(`\n\n${e.error}`);
+    md.appendCodeblock(e.sql.length > 2000 ? `${e.sql.slice(0, 2000)}…` : e.sql, 'sql');
+    item.tooltip = md;
+    const [icon, color] = STATUS_ICON[e.status];
+    item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+    item.contextValue = 'iopsdata.historyEntry';
+    item.command = { command: 'iopsdata.history.open', title: 'Open', arguments: [n] };
+    return item;
+  }
+}
