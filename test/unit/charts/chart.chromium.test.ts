@@ -120,8 +120,8 @@ const FIXTURES: Fixture[] = [
     state: {
       title: 'Order amounts',
       columns: [{ name: 'amount', type: 'DOUBLE' }],
-      // 0..99 once each: with 10 bins of width 10, every bin holds 10 rows.
-      rows: Array.from({ length: 100 }, (_, i) => [i]),
+      // 5·(a+b)+2 for digits a, b: a triangle from 2 to 92, i.e. 10 bins of width 10 holding 3, 7, 11, 15, 19, 17, 13, 9, 5, 1.
+      rows: Array.from({ length: 100 }, (_, i) => [((i % 10) + Math.floor(i / 10)) * 5 + 2]),
     },
   },
 ];
@@ -321,6 +321,16 @@ describe('charts webview in Chromium (real CSP)', function () {
       await page.screenshot({ path: join(SHOTS, 'charts-histogram.png') });
       assert.equal(await page.getAttribute('.chart-view', 'data-chart-kind'), 'histogram');
       assert.equal(await marks(page, '#3794ff'), 10);
+      // Bar heights are proportional to the counts (left to right).
+      const heights = await page.evaluate(() =>
+        [...document.querySelectorAll('.chart-canvas svg path')]
+          .filter((p) => p.getAttribute('fill') === '#3794ff')
+          .map((p) => (p as SVGGraphicsElement).getBBox())
+          .sort((a, b) => a.x - b.x)
+          .map((b) => b.height),
+      );
+      const counts = [3, 7, 11, 15, 19, 17, 13, 9, 5, 1];
+      heights.forEach((h, i) => assert.ok(Math.abs(h / heights[4] - counts[i] / 19) < 0.01, `bin ${i}: height ${h} vs count ${counts[i]}`));
       await assertClean(page, problems);
     } finally {
       await close();
