@@ -4,7 +4,7 @@
  */
 import { throwIfAborted } from '../errors';
 import type { Connection } from '../connections/types';
-import type { StatementClass } from '../connections/classify';
+import { classifyStatement, type StatementClass } from '../connections/classify';
 import { AnswerFormatError, parseSqlAnswer } from './parseResponse';
 import { formatRepairPrompt, historyMessages, repairPrompt, systemPrompt, type ConversationTurn } from './prompts';
 import type { LlmRouter, RouterEvent } from './router';
@@ -103,7 +103,6 @@ export async function askForSql(o: AskOptions): Promise<AskResult> {
       messages.push({ role: 'user', content: repairPrompt(parsed.sql, v.problems.join('\n')) });
     }
   }
-  const { classifyStatement } = await import('../connections/classify');
   return {
     sql: last?.sql ?? '',
     explanation: last?.explanation ?? '',

@@ -27,7 +27,7 @@ export interface LoadCatalogOptions {
   signal?: AbortSignal;
   /** Stop listing after this many tables (very large warehouses). */
   maxTables?: number;
-  /** Parallel listColumns calls. */
+  /** Parallel listColumns calls (default 1: adapters serialise on one session anyway, and some do not like overlap). */
   concurrency?: number;
 }
 
@@ -55,7 +55,7 @@ export async function loadCatalog(connection: Connection, o: LoadCatalogOptions 
     if (tables.length >= maxTables) break;
     tables.push(...(await connection.listTables(s, o.signal)).slice(0, maxTables - tables.length));
   }
-  const withColumns = await mapLimit(tables, o.concurrency ?? 6, async (t): Promise<SnapshotTable> => {
+  const withColumns = await mapLimit(tables, o.concurrency ?? 1, async (t): Promise<SnapshotTable> => {
     throwIfAborted(o.signal);
     const columns = t.columns ?? (await connection.listColumns(t, o.signal));
     return { schema: t.schema, name: t.name, kind: t.kind, comment: t.comment, rowEstimate: t.rowEstimate, columns };
