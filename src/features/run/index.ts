@@ -14,6 +14,7 @@ import { RunCodeLensProvider } from './codeLens';
 import { HistoryStore, HistoryTreeProvider, type HistoryNode } from './history';
 import { ResultsPanel } from './resultsPanel';
 import { Runner, type RunOutcome, type StatementToRun } from './runner';
+import { disposeResultStore } from './resultSource';
 
 export type { RunApi } from './api';
 
@@ -207,6 +208,7 @@ export function registerRun(fc: FeatureContext, connections: ConnectionsApi): Ru
   extension.subscriptions.push(
     panel,
     runner,
+    { dispose: () => void disposeResultStore() },
     historyView,
     vscode.languages.registerCodeLensProvider({ language: 'sql' }, lenses),
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -144,7 +144,11 @@ export class Runner {
           const t0 = performance.now();
           let result: PagedResult | undefined;
           try {
-            result = await openResult(conn, s.text, { signal: ac.signal, timeoutMs: this.timeoutMs() });
+            result = await openResult(conn, s.text, {
+              signal: ac.signal,
+              timeoutMs: this.timeoutMs(),
+              onProgress: (rows) => progress.report({ message: `${statements.length > 1 ? `statement ${i + 1} of ${statements.length}: ` : ''}${rows.toLocaleString()} rows so far` }),
+            });
             const elapsedMs = Math.round(performance.now() - t0);
             const done: ResultSetSummary = {
               ...sets[i],
