@@ -2,14 +2,21 @@
  * Prepares a real PostgreSQL (from startPostgres) as a Supabase database: the test bootstrap (roles, auth, storage)
  * then every file in supabase/migrations in name order, exactly as a Supabase project would apply them.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 import type { PostgresServer } from './postgres';
 
-const root = join(__dirname, '..', '..');
+/** The repository root: found by walking up, since bundled copies of this file (integration tests) live elsewhere. */
+function repoRoot(): string {
+  for (let d = __dirname; ; d = dirname(d)) {
+    if (existsSync(join(d, 'supabase', 'migrations')) && existsSync(join(d, 'package.json'))) return d;
+    if (dirname(d) === d) throw new Error(`supabase/migrations not found above ${__dirname}`);
+  }
+}
 
 export function applySupabaseSchema(pg: PostgresServer): void {
+  const root = repoRoot();
   pg.psql(readFileSync(join(root, 'test', 'unit', 'account', 'sql', 'bootstrap.sql'), 'utf8'));
   const dir = join(root, 'supabase', 'migrations');
   for (const f of readdirSync(dir).filter((n) => n.endsWith('.sql')).sort()) {

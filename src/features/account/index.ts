@@ -1,4 +1,122 @@
+/**
+ * iOpsData account (Supabase): AuthenticationProvider in the Accounts menu, sign-in flows (password, email code /
+ * magic link, OAuth via PKCE + UriHandler), sync of settings and connection definitions, "Upload to workspace",
+ * and team key export/import. Nothing here loads supabase-js at activation; the client is created on first use.
+ */
+import * as vscode from 'vscode';
 import type { FeatureContext } from '../context';
 import type { ConnectionsApi } from '../connections';
+import { isCancelled, userMessage } from '../../core/errors';
+import { redactSecrets } from '../../core/logger';
+import { AccountService, PROVIDER_ID, PROVIDER_LABEL } from './service';
+import { SupabaseAuthProvider } from './authProvider';
 
-export function registerAccount(_fc: FeatureContext, _connections: ConnectionsApi): void {}
+export { PROVIDER_ID, PROVIDER_LABEL } from './service';
+
+export interface AccountApi {
+  readonly service: AccountService;
+}
+
+export function registerAccount(fc: FeatureContext, _connections: ConnectionsApi): AccountApi {
+  const service = new AccountService(fc);
+  const provider = new SupabaseAuthProvider(service);
+  const subs = fc.extension.subscriptions;
+
+  const run = (title: string, fn: (...args: any[]) => Promise<unknown>) =>
+    async (...args: any[]) => {
+      try {
+        return await fn(...args);
+      } catch (err) {
+        if (isCancelled(err) || (err as { code?: string })?.code === 'cancelled') return undefined;
+        fc.log.error(`${title}: ${redactSecrets(userMessage(err))}`);
+        void vscode.window.showErrorMessage(userMessage(err));
+        return undefined;
+      }
+    };
+
+  subs.push(
+    service,
+    provider,
+    vscode.authentication.registerAuthenticationProvider(PROVIDER_ID, PROVIDER_LABEL, provider, { supportsMultipleAccounts: false }),
+    vscode.window.registerUriHandler({ handleUri: (uri) => service.handleUri(uri) }),
+    vscode.commands.registerCommand(
+      'iopsdata.account.signIn',
+      run('Sign in', async (options?: { email?: string; password?: string }) => {
+        service.requireConfig();
+        // Automation (tasks, tests): email + password given as the argument sign in without prompts.
+        if (options && typeof options.email === 'string' && typeof options.password === 'string') {
+          await service.signInWithPassword(options.email, options.password);
+        }
+        const s = await vscode.authentication.getSession(PROVIDER_ID, [], { createIfNone: true });
+        void vscode.window.showInformationMessage(`Signed in to iOpsData as ${s.account.label}.`);
+        return s.account.label;
+      }),
+    ),
+    vscode.commands.registerCommand(
+      'iopsdata.account.signOut',
+      run('Sign out', async () => {
+        const s = await vscode.authentication.getSession(PROVIDER_ID, [], { silent: true });
+        if (s) await provider.removeSession(s.id);
+        else await service.signOut();
+        void vscode.window.showInformationMessage('Signed out of iOpsData.');
+      }),
+    ),
+    vscode.commands.registerCommand(
+      'iopsdata.account.sync',
+      run('Sync', async () =>
+        vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'iOpsData: syncing', cancellable: true }, async (_p, token) => {
+          const ac = new AbortController();
+          token.onCancellationRequested(() => ac.abort());
+          const r = await service.sync(true, ac.signal);
+          if (r && !r.error) vscode.window.setStatusBarMessage(`iOpsData: synced (${r.pushed} up, ${r.applied} applied)`, 4000);
+          return r && { pushed: r.pushed, pulled: r.pulled, applied: r.applied, pending: r.pending, conflicts: r.conflicts.length };
+        }),
+      ),
+    ),
+    vscode.commands.registerCommand(
+      'iopsdata.account.uploadFile',
+      run('Upload to workspace', async (uri?: vscode.Uri, profile?: Record<string, unknown>) => {
+        let target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
+        if (!target || target.scheme === 'untitled') {
+          const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Upload to workspace', filters: { Data: ['csv', 'tsv', 'parquet', 'json', 'jsonl', 'ndjson'], All: ['*'] } });
+          target = picked?.[0];
+        }
+        if (!target) return undefined;
+        const file = target;
+        const path = await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: `Uploading ${file.path.split('/').pop()} to the team workspace…`, cancellable: true },
+          (_p, token) => service.uploadFile(file, profile && typeof profile === 'object' ? profile : undefined, token),
+        );
+        void vscode.window.showInformationMessage(`Uploaded to the team workspace: ${path.split('/').slice(2).join('/')}`);
+        return path;
+      }),
+    ),
+    vscode.commands.registerCommand(
+      'iopsdata.account.exportTeamKey',
+      run('Export team key', async () => {
+        const text = await service.exportTeamKey();
+        await vscode.env.clipboard.writeText(text);
+        void vscode.window.showInformationMessage('Team key copied to the clipboard, protected by your passphrase. Send the passphrase separately.');
+        return true;
+      }),
+    ),
+    vscode.commands.registerCommand(
+      'iopsdata.account.importTeamKey',
+      run('Import team key', async (text?: string, passphrase?: string) => {
+        const exported = typeof text === 'string' ? text : await vscode.window.showInputBox({ title: 'Paste the exported team key', placeHolder: 'iopsdata-team-key:v1:…', ignoreFocusOut: true });
+        if (!exported) return undefined;
+        const pass = typeof passphrase === 'string' ? passphrase : await vscode.window.showInputBox({ title: 'Passphrase of the team key', password: true, ignoreFocusOut: true });
+        if (!pass) return undefined;
+        const ws = await service.importTeamKey(exported, pass);
+        void vscode.window.showInformationMessage('Team key imported: shared connections can now be decrypted on this machine.');
+        void service.sync(false);
+        return ws;
+      }),
+    ),
+  );
+
+  void service.refreshContext().then(async () => {
+    if (await service.hasStoredSession()) service.scheduleSync();
+  });
+  return { service };
+}

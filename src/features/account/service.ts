@@ -1,0 +1,454 @@
+/**
+ * The account feature's state machine: the Supabase client (created on first use, so activation never loads
+ * supabase-js), the interactive sign-in flows, the sync engine per user+workspace, team keys and the status bar.
+ */
+import * as vscode from 'vscode';
+import type { Session, SupabaseClient } from '@supabase/supabase-js';
+import { AUTH_STORAGE_KEY, createAccountClient, validateAccountConfig, type AccountConfig } from '../../core/account/client';
+import * as auth from '../../core/account/auth';
+import { SupabaseRemoteStore, resolveWorkspace } from '../../core/account/remote';
+import { SyncEngine, type ConflictNotice, type SyncReport } from '../../core/account/syncEngine';
+import { exportTeamKey, generateTeamKey, importTeamKey } from '../../core/account/crypto';
+import { uploadFileAsset } from '../../core/account/files';
+import { UserError, isCancelled, userMessage } from '../../core/errors';
+import { redactSecrets } from '../../core/logger';
+import type { FeatureContext } from '../context';
+import { SecretStateStore, SecretStorageAuthAdapter, teamKeySecretName } from './secretStorage';
+import { VsCodeLocalSource, syncableSettingKeys } from './localSource';
+
+export const PROVIDER_ID = 'iopsdata.supabase';
+export const PROVIDER_LABEL = 'iOpsData (Supabase)';
+const CALLBACK_PATH = '/auth-callback';
+const WORKSPACE_STATE_KEY = 'iopsdata.account.workspaceId';
+const AUTO_SYNC_DEBOUNCE_MS = 3000;
+const PERIODIC_SYNC_MS = 5 * 60 * 1000;
+
+export class AccountService implements vscode.Disposable {
+  private client: SupabaseClient | undefined;
+  private clientKey = '';
+  private engine: { key: string; engine: SyncEngine; workspaceId: string } | undefined;
+  private readonly authStorage: SecretStorageAuthAdapter;
+  private readonly sessionEmitter = new vscode.EventEmitter<void>();
+  /** Fires when the signed-in session appears, changes or goes away. */
+  readonly onDidChangeSession = this.sessionEmitter.event;
+  private readonly status: vscode.StatusBarItem;
+  private readonly disposables: vscode.Disposable[] = [];
+  private pendingCallback: { resolve(query: string): void; reject(err: unknown): void } | undefined;
+  private autoSyncTimer: NodeJS.Timeout | undefined;
+  private periodicTimer: NodeJS.Timeout | undefined;
+  private authSubscription: { unsubscribe(): void } | undefined;
+  lastReport: SyncReport | undefined;
+
+  constructor(private readonly fc: FeatureContext) {
+    this.authStorage = new SecretStorageAuthAdapter(fc.extension.secrets);
+    this.status = vscode.window.createStatusBarItem('iopsdata.account.sync', vscode.StatusBarAlignment.Left, 10);
+    this.status.name = 'iOpsData Sync';
+    this.status.command = 'iopsdata.account.sync';
+    this.disposables.push(this.status, this.sessionEmitter);
+    this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('iopsdata.account')) {
+          this.resetClient();
+          void this.refreshContext();
+        } else if (e.affectsConfiguration('iopsdata')) this.scheduleSync();
+      }),
+      fc.extension.secrets.onDidChange((e) => {
+        if (e.key.startsWith('iopsdata.connection.')) this.scheduleSync();
+      }),
+    );
+  }
+
+  // ------------------------------------------------------------------------------------------ config
+  config(): AccountConfig | undefined {
+    const c = vscode.workspace.getConfiguration('iopsdata.account');
+    try {
+      return validateAccountConfig(c.get('supabaseUrl'), c.get('supabaseAnonKey'));
+    } catch {
+      return undefined;
+    }
+  }
+
+  requireConfig(): AccountConfig {
+    const c = vscode.workspace.getConfiguration('iopsdata.account');
+    return validateAccountConfig(c.get('supabaseUrl'), c.get('supabaseAnonKey'));
+  }
+
+  /** The client; supabase-js is loaded here, on first use. */
+  getClient(): SupabaseClient {
+    const cfg = this.requireConfig();
+    const key = `${cfg.url}\n${cfg.anonKey}`;
+    if (!this.client || this.clientKey !== key) {
+      this.resetClient();
+      this.client = createAccountClient(cfg, { storage: this.authStorage });
+      this.clientKey = key;
+      const { data } = this.client.auth.onAuthStateChange((event) => {
+        this.fc.log.debug(`account: auth event ${event}`);
+        if (event === 'SIGNED_IN' || event === 'SIGNED_OUT' || event === 'TOKEN_REFRESHED' || event === 'USER_UPDATED') {
+          this.sessionEmitter.fire();
+          void this.refreshContext();
+        }
+      });
+      this.authSubscription = data.subscription;
+    }
+    return this.client;
+  }
+
+  private resetClient(): void {
+    this.authSubscription?.unsubscribe();
+    this.authSubscription = undefined;
+    void this.client?.auth.stopAutoRefresh().catch(() => {});
+    this.client = undefined;
+    this.engine = undefined;
+  }
+
+  /** Cheap check for activation: is a session stored? (Reads SecretStorage only; does not load supabase-js.) */
+  async hasStoredSession(): Promise<boolean> {
+    return (await this.authStorage.getItem(AUTH_STORAGE_KEY)) !== null;
+  }
+
+  async currentSession(): Promise<Session | null> {
+    if (!this.config() || !(await this.hasStoredSession())) return null;
+    const { data, error } = await this.getClient().auth.getSession();
+    if (error) this.fc.log.warn(`account: session could not be restored: ${redactSecrets(error.message)}`);
+    return data.session;
+  }
+
+  async refreshContext(): Promise<void> {
+    const configured = !!this.config();
+    const signedIn = configured && (await this.hasStoredSession());
+    await vscode.commands.executeCommand('setContext', 'iopsdata.account.configured', configured);
+    await vscode.commands.executeCommand('setContext', 'iopsdata.account.signedIn', signedIn);
+    if (signedIn) {
+      this.showStatus();
+      if (!this.periodicTimer) this.periodicTimer = setInterval(() => void this.sync(false), PERIODIC_SYNC_MS);
+    } else {
+      this.status.hide();
+      if (this.periodicTimer) clearInterval(this.periodicTimer);
+      this.periodicTimer = undefined;
+    }
+  }
+
+  // ----------------------------------------------------------------------------------------- sign-in
+  async redirectUri(): Promise<string> {
+    const uri = vscode.Uri.parse(`${vscode.env.uriScheme}://${this.fc.extension.extension.id}${CALLBACK_PATH}`);
+    return (await vscode.env.asExternalUri(uri)).toString(true);
+  }
+
+  /** Called by the UriHandler for vscode://iopsdata.iopsdata/auth-callback?code=… */
+  async handleUri(uri: vscode.Uri): Promise<void> {
+    if (uri.path !== CALLBACK_PATH) return;
+    if (this.pendingCallback) {
+      this.pendingCallback.resolve(uri.query);
+      this.pendingCallback = undefined;
+      return;
+    }
+    // A magic link clicked after the sign-in prompt was closed: still complete it if this machine holds the verifier.
+    try {
+      const session = await auth.completeFromCallback(this.getClient(), uri.query);
+      void vscode.window.showInformationMessage(`Signed in to iOpsData as ${session.user.email ?? session.user.id}.`);
+      await this.afterSignIn();
+    } catch (err) {
+      void vscode.window.showErrorMessage(userMessage(err));
+    }
+  }
+
+  private waitForCallback(token: vscode.CancellationToken): Promise<string> {
+    this.pendingCallback?.reject(new UserError('Another sign-in started.'));
+    return new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => done(() => reject(new UserError('Browser sign-in timed out after 5 minutes; try again.'))), 5 * 60_000);
+      const sub = token.onCancellationRequested(() => done(() => reject(new UserError('Sign-in cancelled.', { code: 'cancelled' }))));
+      const done = (f: () => void) => {
+        clearTimeout(timer);
+        sub.dispose();
+        this.pendingCallback = undefined;
+        f();
+      };
+      this.pendingCallback = { resolve: (q) => done(() => resolve(q)), reject: (e) => done(() => reject(e)) };
+    });
+  }
+
+  /** Asks how to sign in and does it; resolves with the session (throws UserError/cancel otherwise). */
+  async signInInteractive(): Promise<Session> {
+    const client = this.getClient();
+    const pick = await vscode.window.showQuickPick(
+      [
+        { label: '$(mail) Email and password', id: 'password' },
+        { label: '$(key) Email code or magic link', id: 'otp', detail: 'We email you a one-time code and a sign-in link.' },
+        { label: '$(github) GitHub', id: 'github', detail: 'Sign in in the browser.' },
+        { label: '$(globe) Google', id: 'google', detail: 'Sign in in the browser.' },
+      ],
+      { title: 'Sign in to iOpsData (Supabase)', ignoreFocusOut: true },
+    );
+    if (!pick) throw new UserError('Sign-in cancelled.', { code: 'cancelled' });
+    let session: Session;
+    if (pick.id === 'password') {
+      const email = await vscode.window.showInputBox({ title: 'Email', prompt: 'Your iOpsData account email', ignoreFocusOut: true, validateInput: emailProblem });
+      if (!email) throw new UserError('Sign-in cancelled.', { code: 'cancelled' });
+      const password = await vscode.window.showInputBox({ title: 'Password', password: true, ignoreFocusOut: true });
+      if (!password) throw new UserError('Sign-in cancelled.', { code: 'cancelled' });
+      session = await auth.signInWithPassword(client, email, password);
+    } else if (pick.id === 'otp') {
+      const email = await vscode.window.showInputBox({ title: 'Email', prompt: 'We will send a code and a sign-in link', ignoreFocusOut: true, validateInput: emailProblem });
+      if (!email) throw new UserError('Sign-in cancelled.', { code: 'cancelled' });
+      await auth.sendEmailCode(client, email, await this.redirectUri());
+      session = await this.codeOrLink(client, email);
+    } else {
+      const url = await auth.startOAuth(client, pick.id, await this.redirectUri());
+      session = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Waiting for ${pick.id === 'github' ? 'GitHub' : 'Google'} sign-in in your browser…`, cancellable: true },
+        async (_p, token) => {
+          const waiting = this.waitForCallback(token);
+          if (!(await vscode.env.openExternal(vscode.Uri.parse(url)))) {
+            this.pendingCallback?.reject(new UserError('Could not open the browser for sign-in.'));
+          }
+          return auth.completeFromCallback(client, await waiting);
+        },
+      );
+    }
+    await this.afterSignIn();
+    return session;
+  }
+
+  async signInWithPassword(email: string, password: string): Promise<Session> {
+    const session = await auth.signInWithPassword(this.getClient(), email, password);
+    await this.afterSignIn();
+    return session;
+  }
+
+  /** Waits for either the typed email code or the magic link coming back through the UriHandler. */
+  private async codeOrLink(client: SupabaseClient, email: string): Promise<Session> {
+    const cts = new vscode.CancellationTokenSource();
+    const box = vscode.window.createInputBox();
+    box.title = `Enter the code sent to ${email} (or click the link in the email)`;
+    box.ignoreFocusOut = true;
+    box.placeholder = '123456';
+    try {
+      type Next = { kind: 'code'; code: string } | { kind: 'cancel' } | { kind: 'link'; q: string };
+      const link: Promise<Next> = this.waitForCallback(cts.token).then((q) => ({ kind: 'link' as const, q }), () => ({ kind: 'cancel' as const }));
+      const nextAccept = () =>
+        new Promise<Next>((resolve) => {
+          const a = box.onDidAccept(() => {
+            a.dispose();
+            h.dispose();
+            resolve({ kind: 'code', code: box.value });
+          });
+          const h = box.onDidHide(() => {
+            a.dispose();
+            h.dispose();
+            resolve({ kind: 'cancel' });
+          });
+        });
+      box.show();
+      for (;;) {
+        const next = await Promise.race([nextAccept(), link]);
+        if (next.kind === 'cancel') throw new UserError('Sign-in cancelled.', { code: 'cancelled' });
+        if (next.kind === 'link') return await auth.completeFromCallback(client, next.q);
+        box.busy = true;
+        try {
+          return await auth.verifyEmailCode(client, email, next.code);
+        } catch (err) {
+          box.validationMessage = userMessage(err); // wrong code: let the user retype it
+        } finally {
+          box.busy = false;
+        }
+      }
+    } finally {
+      cts.cancel();
+      cts.dispose();
+      box.dispose();
+    }
+  }
+
+  private async afterSignIn(): Promise<void> {
+    await this.getClient().auth.startAutoRefresh().catch(() => {});
+    await this.refreshContext();
+    this.sessionEmitter.fire();
+    void this.sync(false);
+  }
+
+  async signOut(): Promise<void> {
+    if (!this.config()) {
+      await this.authStorage.removeItem(AUTH_STORAGE_KEY);
+    } else {
+      await auth.signOut(this.getClient());
+    }
+    await this.authStorage.removeItem(`${AUTH_STORAGE_KEY}-code-verifier`);
+    this.engine = undefined;
+    await this.refreshContext();
+    this.sessionEmitter.fire();
+  }
+
+  // -------------------------------------------------------------------------------------------- sync
+  scheduleSync(): void {
+    if (this.autoSyncTimer) clearTimeout(this.autoSyncTimer);
+    this.autoSyncTimer = setTimeout(() => {
+      this.autoSyncTimer = undefined;
+      void this.sync(false);
+    }, AUTO_SYNC_DEBOUNCE_MS);
+  }
+
+  private async teamKey(client: SupabaseClient, workspaceId: string): Promise<Buffer> {
+    const name = teamKeySecretName(workspaceId);
+    const stored = await this.fc.extension.secrets.get(name);
+    if (stored) return Buffer.from(stored, 'base64');
+    const { data, error } = await client.from('workspace_connections').select('connection_name').eq('workspace_id', workspaceId).eq('deleted', false).limit(1);
+    if (error) throw new UserError(`Checking the workspace's connections failed: ${error.message}`);
+    if ((data as unknown[]).length) {
+      throw new UserError('This workspace has encrypted connections: import the team key from a teammate (iOpsData: Import Team Key).', { code: 'no-team-key' });
+    }
+    const key = generateTeamKey();
+    await this.fc.extension.secrets.store(name, key.toString('base64'));
+    this.fc.log.info('account: created a new team key for this workspace (share it with iOpsData: Export Team Key)');
+    return key;
+  }
+
+  private async engineFor(session: Session): Promise<{ engine: SyncEngine; workspaceId: string }> {
+    const client = this.getClient();
+    const preferred = this.fc.extension.globalState.get<string>(WORKSPACE_STATE_KEY);
+    const key = `${session.user.id}/${preferred ?? ''}`;
+    if (this.engine?.key === key) return this.engine;
+    const ws = await resolveWorkspace(client, session.user.id, preferred);
+    await this.fc.extension.globalState.update(WORKSPACE_STATE_KEY, ws.id);
+    const local = new VsCodeLocalSource(this.fc.extension.secrets, syncableSettingKeys(this.fc.extension.extension.packageJSON));
+    const remote = new SupabaseRemoteStore({ client, workspaceId: ws.id, userId: session.user.id, teamKey: () => this.teamKey(client, ws.id) });
+    const store = new SecretStateStore(this.fc.extension.secrets, `iopsdata.account.syncState.${session.user.id}.${ws.id}`);
+    this.engine = { key: `${session.user.id}/${ws.id}`, engine: new SyncEngine(local, remote, store), workspaceId: ws.id };
+    return this.engine;
+  }
+
+  /** One sync; interactive = started by the user (errors are shown, not only logged). */
+  async sync(interactive: boolean, signal?: AbortSignal): Promise<SyncReport | undefined> {
+    let session: Session | null;
+    try {
+      session = await this.currentSession();
+    } catch (err) {
+      if (interactive) throw err;
+      return undefined;
+    }
+    if (!session) {
+      if (interactive) throw new UserError('Sign in first (iOpsData: Sign In).');
+      return undefined;
+    }
+    this.showStatus('syncing');
+    let report: SyncReport;
+    try {
+      const { engine } = await this.engineFor(session);
+      // Saved queries live in another feature's storage without a sync API yet: see localSource.ts.
+      report = await engine.sync({ collections: ['settings', 'connections'], signal });
+    } catch (err) {
+      report = { pushed: 0, pulled: 0, applied: 0, conflicts: [], pending: 0, error: err };
+    }
+    this.lastReport = report;
+    this.fc.log.info(`account: sync pushed ${report.pushed}, pulled ${report.pulled}, applied ${report.applied}, pending ${report.pending}${report.error ? `, stopped: ${redactSecrets(userMessage(report.error))}` : ''}`);
+    this.showStatus();
+    if (report.conflicts.length) this.notifyConflicts(report.conflicts);
+    if (report.error && interactive && !isCancelled(report.error)) throw report.error;
+    return report;
+  }
+
+  private notifyConflicts(conflicts: ConflictNotice[]): void {
+    for (const c of conflicts) {
+      // The discarded value may contain connection secrets: log only which item lost, never its value.
+      this.fc.log.warn(`account: sync conflict on ${c.collection} "${c.key}": kept the ${c.kept} version (remote edited ${c.remoteUpdatedAt}${c.localUpdatedAt ? `, local edit ${c.localUpdatedAt}` : ''})`);
+    }
+    const names = conflicts.map((c) => `"${c.key}"`).slice(0, 3).join(', ') + (conflicts.length > 3 ? ` and ${conflicts.length - 3} more` : '');
+    void vscode.window.showWarningMessage(`iOpsData sync: ${names} changed on another machine more recently; the newer version replaced your local edit.`, 'Show Log').then((a) => {
+      if (a) this.fc.log.show();
+    });
+  }
+
+  private showStatus(state?: 'syncing'): void {
+    const r = this.lastReport;
+    if (state === 'syncing') {
+      this.status.text = '$(sync~spin) iOpsData';
+      this.status.tooltip = 'Syncing settings and connections…';
+    } else if (r?.error) {
+      const offline = /reach|fetch failed|network|ECONNREFUSED|offline/i.test(userMessage(r.error));
+      this.status.text = `$(${offline ? 'cloud-offline' : 'warning'}) iOpsData${r.pending ? ` ${r.pending}` : ''}`;
+      this.status.tooltip = `${offline ? 'Offline' : 'Sync failed'}: ${userMessage(r.error)}${r.pending ? ` — ${r.pending} change(s) waiting to upload` : ''}. Click to retry.`;
+    } else if (r?.pending) {
+      this.status.text = `$(cloud-upload) iOpsData ${r.pending}`;
+      this.status.tooltip = `${r.pending} change(s) waiting to upload. Click to sync.`;
+    } else {
+      this.status.text = '$(cloud) iOpsData';
+      this.status.tooltip = r ? `Synced at ${new Date().toLocaleTimeString()}. Click to sync now.` : 'Signed in. Click to sync now.';
+    }
+    this.status.show();
+  }
+
+  /** Status bar text (integration tests read it). */
+  get statusText(): string {
+    return this.status.text;
+  }
+
+  // ------------------------------------------------------------------------------------------- files
+  async uploadFile(uri: vscode.Uri, profile: Record<string, unknown> | undefined, token?: vscode.CancellationToken): Promise<string> {
+    const session = await this.currentSession();
+    if (!session) throw new UserError('Sign in first (iOpsData: Sign In).');
+    const { workspaceId } = await this.engineFor(session);
+    const bytes = await vscode.workspace.fs.readFile(uri);
+    const stat = await vscode.workspace.fs.stat(uri);
+    const fileName = uri.path.split('/').pop() ?? 'file';
+    const meta = profile ?? basicProfile(fileName, bytes, stat.mtime);
+    const ac = new AbortController();
+    token?.onCancellationRequested(() => ac.abort());
+    const asset = await uploadFileAsset(this.getClient(), workspaceId, fileName, bytes, meta, ac.signal);
+    return asset.storagePath;
+  }
+
+  // ---------------------------------------------------------------------------------------- team key
+  async exportTeamKey(): Promise<string> {
+    const session = await this.currentSession();
+    if (!session) throw new UserError('Sign in first (iOpsData: Sign In).');
+    const { workspaceId } = await this.engineFor(session);
+    const key = await this.teamKey(this.getClient(), workspaceId);
+    const passphrase = await vscode.window.showInputBox({
+      title: 'Passphrase to protect the exported team key',
+      prompt: 'Tell it to your teammate through another channel than the key itself (at least 8 characters).',
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.length < 8 ? 'At least 8 characters.' : undefined),
+    });
+    if (!passphrase) throw new UserError('Export cancelled.', { code: 'cancelled' });
+    return exportTeamKey(key, workspaceId, passphrase);
+  }
+
+  async importTeamKey(text: string, passphrase: string): Promise<string> {
+    const imported = importTeamKey(text, passphrase);
+    await this.fc.extension.secrets.store(teamKeySecretName(imported.workspaceId), imported.key.toString('base64'));
+    await this.fc.extension.globalState.update(WORKSPACE_STATE_KEY, imported.workspaceId);
+    this.engine = undefined;
+    return imported.workspaceId;
+  }
+
+  dispose(): void {
+    if (this.autoSyncTimer) clearTimeout(this.autoSyncTimer);
+    if (this.periodicTimer) clearInterval(this.periodicTimer);
+    this.pendingCallback?.reject(new UserError('iOpsData is shutting down.'));
+    this.resetClient();
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+function emailProblem(v: string): string | undefined {
+  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.trim()) ? undefined : 'Enter an email address.';
+}
+
+/**
+ * Metadata for a file uploaded without a profile from the profiler: size, time and, for delimited text, the
+ * header and line count (cheap, no engine). The profiler can pass its full profile as the command's 2nd argument.
+ */
+export function basicProfile(fileName: string, bytes: Uint8Array, mtime: number): Record<string, unknown> {
+  const meta: Record<string, unknown> = { fileName, sizeBytes: bytes.byteLength, modifiedAt: new Date(mtime).toISOString(), profiledBy: 'iopsdata-basic' };
+  if (/\.(csv|tsv|txt)$/i.test(fileName)) {
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 64 * 1024)).toString('utf8');
+    const header = text.split(/\r?\n/, 1)[0] ?? '';
+    const sep = fileName.toLowerCase().endsWith('.tsv') ? '\t' : header.split(';').length > header.split(',').length ? ';' : ',';
+    meta.columns = header.split(sep).map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
+    let lines = 0;
+    for (let i = 0; i < bytes.byteLength; i++) if (bytes[i] === 10) lines++;
+    if (bytes.byteLength && bytes[bytes.byteLength - 1] !== 10) lines++;
+    meta.rowCount = Math.max(0, lines - 1);
+  }
+  return meta;
+}

@@ -1,0 +1,112 @@
+/**
+ * The account feature inside the real VS Code extension host, against a loopback Supabase whose PostgREST runs on
+ * a real PostgreSQL with the migrations' row-level security: the AuthenticationProvider is registered and serves
+ * the session that supabase-js keeps in SecretStorage (it survives the client being rebuilt), sync uploads a
+ * connection definition encrypted, and sign-out revokes the session on the server.
+ */
+import { strict as assert } from 'node:assert';
+import * as vscode from 'vscode';
+import { startPostgres, type PostgresServer } from '../../helpers/postgres';
+import { applySupabaseSchema } from '../../helpers/supabaseDb';
+import { startFakeSupabase, type FakeSupabase } from '../../helpers/supabaseServer';
+
+const PROVIDER_ID = 'iopsdata.supabase';
+
+async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== null && v !== false) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('account (Supabase) in the extension host', function () {
+  this.timeout(120_000);
+  let pg: PostgresServer;
+  let sb: FakeSupabase;
+  let userId: string;
+  const account = () => vscode.workspace.getConfiguration('iopsdata.account');
+
+  before(async () => {
+    const ext = vscode.extensions.getExtension('iopsdata.iopsdata')!;
+    await ext.activate();
+    pg = await startPostgres();
+    applySupabaseSchema(pg);
+    sb = await startFakeSupabase({ databaseUrl: pg.url });
+    userId = await sb.createUser('ada@example.test', 'ada-password');
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('iopsdata.account.signOut').then(undefined, () => undefined);
+    await account().update('supabaseUrl', undefined, vscode.ConfigurationTarget.Global);
+    await account().update('supabaseAnonKey', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('iopsdata').update('connections', undefined, vscode.ConfigurationTarget.Global);
+    await sb?.stop();
+    await pg?.stop();
+  });
+
+  it('registers the "iOpsData (Supabase)" authentication provider (no session before sign-in)', async () => {
+    const session = await vscode.authentication.getSession(PROVIDER_ID, [], { silent: true });
+    assert.equal(session, undefined);
+    const manifest = vscode.extensions.getExtension('iopsdata.iopsdata')!.packageJSON;
+    assert.deepEqual(manifest.contributes.authentication, [{ id: PROVIDER_ID, label: 'iOpsData (Supabase)' }]);
+  });
+
+  it('signs in, exposes the session through vscode.authentication, and keeps it in SecretStorage', async () => {
+    await account().update('supabaseUrl', sb.url, vscode.ConfigurationTarget.Global);
+    await account().update('supabaseAnonKey', sb.anonKey, vscode.ConfigurationTarget.Global);
+    const changed = new Promise<vscode.AuthenticationSessionsChangeEvent>((resolve) => {
+      const d = vscode.authentication.onDidChangeSessions((e) => {
+        if (e.provider.id === PROVIDER_ID) {
+          d.dispose();
+          resolve(e);
+        }
+      });
+    });
+    const label = await vscode.commands.executeCommand<string>('iopsdata.account.signIn', { email: 'ada@example.test', password: 'ada-password' });
+    assert.equal(label, 'ada@example.test');
+    await changed;
+    const session = await vscode.authentication.getSession(PROVIDER_ID, [], { silent: true });
+    assert.ok(session, 'session visible to VS Code');
+    assert.equal(session.account.label, 'ada@example.test');
+    assert.equal(session.id, userId);
+    assert.equal(JSON.parse(Buffer.from(session.accessToken.split('.')[1], 'base64url').toString()).sub, userId);
+
+    // Point the settings at the same server under another host name: the extension rebuilds its supabase-js
+    // client, so the session can only come back from the SecretStorage adapter.
+    await account().update('supabaseUrl', sb.url.replace('127.0.0.1', 'localhost'), vscode.ConfigurationTarget.Global);
+    const again = await until('session after client rebuild', async () => vscode.authentication.getSession(PROVIDER_ID, [], { silent: true }));
+    assert.equal(again.account.id, userId);
+  });
+
+  it('syncs a connection definition with its secret, stored only as ciphertext on the server', async () => {
+    await vscode.workspace.getConfiguration('iopsdata').update(
+      'connections',
+      [{ id: 'warehouse', name: 'Warehouse', kind: 'postgres', host: 'wh.internal', database: 'sales', user: 'analyst' }],
+      vscode.ConfigurationTarget.Global,
+    );
+    const result = await vscode.commands.executeCommand<{ pushed: number; pending: number }>('iopsdata.account.sync');
+    assert.ok(result, 'sync ran');
+    assert.equal(result.pending, 0);
+    const rows = await until('connection row', async () => {
+      const r = await sb.sql(`select connection_name, encrypted_config from workspace_connections where deleted = false`);
+      return r.length ? r : undefined;
+    });
+    assert.equal(rows[0].connection_name, 'Warehouse');
+    assert.ok(rows[0].encrypted_config.startsWith('v1.'));
+    assert.ok(!rows[0].encrypted_config.includes('wh.internal'));
+    // the workspace belongs to the signed-in user (created through RLS as that user)
+    const ws = await sb.sql(`select w.name, m.role from workspaces w join workspace_members m on m.workspace_id = w.id where m.user_id = $1`, [userId]);
+    assert.deepEqual(ws, [{ name: 'Personal', role: 'owner' }]);
+  });
+
+  it('signs out: the provider reports no session and the refresh token is revoked on the server', async () => {
+    assert.equal(sb.hasLiveRefreshToken(userId), true);
+    await vscode.commands.executeCommand('iopsdata.account.signOut');
+    const session = await vscode.authentication.getSession(PROVIDER_ID, [], { silent: true });
+    assert.equal(session, undefined);
+    assert.equal(sb.hasLiveRefreshToken(userId), false);
+  });
+});
