@@ -169,7 +169,18 @@ export class DuckDbConnection implements Connection {
               finish();
               break;
             }
-            for (const r of chunk.getRows()) rows.push(r.map(jsonValue));
+            // Column-wise reads are several times faster than getRows(); primitives skip the converter.
+            const cols = chunk.getColumns();
+            const n = chunk.rowCount;
+            const width = cols.length;
+            for (let r = 0; r < n; r++) {
+              const row = new Array(width);
+              for (let k = 0; k < width; k++) {
+                const v = cols[k][r];
+                row[k] = v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) ? v : jsonValue(v);
+              }
+              rows.push(row);
+            }
           }
         } catch (err) {
           finish();

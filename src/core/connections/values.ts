@@ -7,8 +7,11 @@
  *   lists/arrays → arrays, structs → objects, maps → [{key, value}]; uuid/interval/time → strings; NULL → null.
  */
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+
 export function bigintJson(v: bigint): number | string {
-  return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v.toString();
+  return v <= MAX_SAFE && v >= MIN_SAFE ? Number(v) : v.toString();
 }
 
 /** A decimal text as a number when that loses nothing, else the text itself. */

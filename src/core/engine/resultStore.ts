@@ -1,0 +1,504 @@
+/**
+ * The result store: query results are spilled batch by batch into a session-local DuckDB database (a temp file with
+ * a small memory limit), so a 1,000,000-row result never sits in the JS heap. The grid reads pages (optionally
+ * sorted/filtered — DuckDB does the work), exports go straight from the store with DuckDB COPY (no row cap).
+ *
+ * Storage per column (chosen from the source type name, values are the JSON-safe values of connections/values.ts):
+ *   integers → BIGINT (HUGEINT for hugeint/ubigint/NUMBER(p>18,0)); float/double → DOUBLE; boolean → BOOLEAN;
+ *   decimals → VARCHAR holding the exact text (sorted numerically); everything else → VARCHAR (objects/arrays as JSON
+ *   text, parsed back on read). Pages therefore return exactly what Connection.query would have returned.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DuckDBAppender, DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { ColumnInfo, Connection, RowStream } from '../connections/types';
+import { decimalJson, jsonValue } from '../connections/values';
+import { CancelledError, UserError } from '../errors';
+
+export type StoreKind = 'int' | 'hugeint' | 'float' | 'bool' | 'decimal' | 'date' | 'timestamp' | 'timestamptz' | 'blob' | 'text';
+
+export interface ResultView {
+  sort?: { column: number; direction: 'asc' | 'desc' };
+  /** Case-insensitive substring over all columns as text. */
+  filter?: string;
+}
+
+export type ExportFormat = 'csv' | 'json' | 'parquet';
+
+/** A spilled result (same surface as the run feature's PagedResult). */
+export interface ResultSet {
+  readonly columns: ColumnInfo[];
+  /** Rows stored so far; final once `complete`. */
+  readonly rowCount: number;
+  readonly complete: boolean;
+  readonly statementType?: string;
+  readonly affectedRows?: number;
+  /** True when reading stopped before the end (cancelled). */
+  readonly truncated?: boolean;
+  /** Resolves when every row is stored (rejects with the error that stopped the spill). */
+  readonly done: Promise<void>;
+  page(offset: number, limit: number, view?: ResultView, signal?: AbortSignal): Promise<{ rows: unknown[][]; total: number }>;
+  exportTo(path: string, format: ExportFormat, view?: ResultView, signal?: AbortSignal): Promise<{ rows: number }>;
+  dispose(): Promise<void>;
+}
+
+export function storeKindOf(type: string): StoreKind {
+  const t = type.toLowerCase().trim();
+  if (/^(hugeint|uhugeint|ubigint|int128|uint128)$/.test(t)) return 'hugeint';
+  const num = /^number\((\d+),\s*(\d+)\)$/.exec(t);
+  if (num) return Number(num[2]) > 0 ? 'decimal' : Number(num[1]) > 18 ? 'hugeint' : 'int';
+  if (/^(tinyint|smallint|integer|int|int1|int2|int4|int8|bigint|utinyint|usmallint|uinteger|oid|serial|bigserial|smallserial|long|short|byte)$/.test(t)) return 'int';
+  if (/^(decimal|numeric|number|fixed)\b/.test(t)) return 'decimal';
+  if (/^(real|float|float4|float8|double|double precision)\b/.test(t)) return 'float';
+  if (/^bool/.test(t)) return 'bool';
+  if (t === 'date') return 'date';
+  if (/^(timestamp with time zone|timestamptz|timestamp_tz|timestamp_ltz|timestamp with local time zone)/.test(t)) return 'timestamptz';
+  if (/^(timestamp|datetime|timestamp_ntz)/.test(t)) return 'timestamp';
+  if (/^(blob|bytea|binary|varbinary)/.test(t)) return 'blob';
+  return 'text';
+}
+
+const STORAGE: Record<StoreKind, string> = {
+  int: 'BIGINT',
+  hugeint: 'HUGEINT',
+  float: 'DOUBLE',
+  bool: 'BOOLEAN',
+  decimal: 'VARCHAR',
+  date: 'VARCHAR',
+  timestamp: 'VARCHAR',
+  timestamptz: 'VARCHAR',
+  blob: 'VARCHAR',
+  text: 'VARCHAR',
+};
+
+function q(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+function lit(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+export interface ResultStoreOptions {
+  /** Directory for the store's database and temp files (default: a fresh dir under the OS temp dir). */
+  dir?: string;
+  /** DuckDB memory_limit for the store, e.g. '256MB' (beyond it DuckDB pages to disk). */
+  memoryLimit?: string;
+}
+
+export interface SpillOptions {
+  signal?: AbortSignal;
+  /** Called after each stored batch. */
+  onProgress?: (rowCount: number) => void;
+}
+
+/** One per session (extension host or CLI run): holds every open result set as a table. */
+export class ResultStore {
+  private seq = 0;
+  private readonly results = new Set<SpilledResult>();
+  private disposed = false;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    readonly reader: DuckDBConnection,
+    private readonly dir: string,
+    private readonly ownsDir: boolean,
+  ) {}
+
+  static async create(options: ResultStoreOptions = {}): Promise<ResultStore> {
+    const { DuckDBInstance } = require('@duckdb/node-api') as typeof import('@duckdb/node-api');
+    const ownsDir = !options.dir;
+    const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'iopsdata-results-'));
+    mkdirSync(dir, { recursive: true });
+    const instance = await DuckDBInstance.create(join(dir, 'results.duckdb'), {
+      memory_limit: options.memoryLimit ?? '256MB',
+      temp_directory: join(dir, 'tmp'),
+      threads: '2',
+      autoinstall_known_extensions: 'false',
+    });
+    const reader = await instance.connect();
+    return new ResultStore(instance, reader, dir, ownsDir);
+  }
+
+  /** Runs one statement on `conn` and spills its rows; resolves once the first batch is stored. */
+  async open(conn: Connection, sql: string, options: SpillOptions & { timeoutMs?: number; batchSize?: number } = {}): Promise<ResultSet> {
+    const stream = await conn.stream(sql, { signal: options.signal, timeoutMs: options.timeoutMs, batchSize: options.batchSize ?? 10_000 });
+    return this.spill(stream, options);
+  }
+
+  /** Stores a stream's rows; resolves after the first batch, the rest keeps flowing in the background. */
+  async spill(stream: RowStream, options: SpillOptions = {}): Promise<ResultSet> {
+    if (this.disposed) throw new UserError('The result store is closed.');
+    const table = `r${++this.seq}`;
+    const kinds = stream.columns.map((c) => storeKindOf(c.type));
+    const writer = await this.instance.connect();
+    const defs = stream.columns.map((_, k) => `c${k} ${STORAGE[kinds[k]]}`);
+    await writer.run(`CREATE TABLE ${table} (__i BIGINT, ${defs.length ? defs.join(', ') : 'c_ DUMMY'})`.replace(', c_ DUMMY', ''));
+    const appender = await writer.createAppender(table);
+    const result = new SpilledResult(this, table, stream, kinds, writer, appender, options);
+    this.results.add(result);
+    await result.started;
+    return result;
+  }
+
+  private lock: Promise<unknown> = Promise.resolve();
+
+  /** Reads run one at a time on the reader connection (temp view tables live there). */
+  withReader<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    const next = this.lock.then(() => fn(this.reader));
+    this.lock = next.catch(() => {});
+    return next;
+  }
+
+  forget(r: SpilledResult) {
+    this.results.delete(r);
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const r of [...this.results]) await r.dispose();
+    try {
+      this.reader.closeSync();
+      this.instance.closeSync();
+    } catch {}
+    if (this.ownsDir) rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+let shared: Promise<ResultStore> | undefined;
+
+/** The process-wide store (created on first use; the extension disposes it on deactivate). */
+export function sharedResultStore(): Promise<ResultStore> {
+  shared ??= ResultStore.create().catch((err) => {
+    shared = undefined;
+    throw err;
+  });
+  return shared;
+}
+
+export async function disposeSharedResultStore(): Promise<void> {
+  const s = shared;
+  shared = undefined;
+  await (await s?.catch(() => undefined))?.dispose();
+}
+
+/** Runs one statement and spills its result into the shared store. */
+export async function openResultSet(conn: Connection, sql: string, options: SpillOptions & { timeoutMs?: number; batchSize?: number } = {}): Promise<ResultSet> {
+  return (await sharedResultStore()).open(conn, sql, options);
+}
+
+class SpilledResult implements ResultSet {
+  rowCount = 0;
+  complete = false;
+  truncated?: boolean;
+  readonly done: Promise<void>;
+  readonly started: Promise<void>;
+  private error: unknown;
+  private waiters: (() => void)[] = [];
+  private views = new Map<string, { table: string; total: number }>();
+  private viewSeq = 0;
+  private disposed = false;
+
+  constructor(
+    private readonly store: ResultStore,
+    private readonly table: string,
+    private readonly stream: RowStream,
+    private readonly kinds: StoreKind[],
+    private readonly writer: DuckDBConnection,
+    private readonly appender: DuckDBAppender,
+    private readonly options: SpillOptions,
+  ) {
+    let markStarted!: () => void;
+    let failStart!: (e: unknown) => void;
+    this.started = new Promise<void>((res, rej) => ((markStarted = res), (failStart = rej)));
+    this.done = this.run(() => markStarted()).then(
+      () => undefined,
+      (err) => {
+        failStart(err);
+        throw err;
+      },
+    );
+    this.done.catch(() => {});
+  }
+
+  get columns(): ColumnInfo[] {
+    return this.stream.columns;
+  }
+  get statementType(): string | undefined {
+    return this.stream.statementType;
+  }
+  get affectedRows(): number | undefined {
+    return this.stream.affectedRows;
+  }
+
+  private async run(onFirst: () => void): Promise<void> {
+    let first = true;
+    try {
+      for (;;) {
+        if (this.disposed) break;
+        if (this.options.signal?.aborted) {
+          this.truncated = true;
+          break;
+        }
+        let batch: unknown[][] | undefined;
+        try {
+          batch = await this.stream.next();
+        } catch (err) {
+          // A cancelled spill keeps what it stored so far; the first batch's error fails open().
+          if (!first && err instanceof CancelledError) {
+            this.truncated = true;
+            break;
+          }
+          throw err;
+        }
+        if (!batch || this.disposed) break;
+        this.append(batch);
+        this.appender.flushSync();
+        this.rowCount += batch.length;
+        this.options.onProgress?.(this.rowCount);
+        this.wake();
+        if (first) {
+          first = false;
+          onFirst();
+        }
+      }
+    } catch (err) {
+      this.error = err;
+      throw err;
+    } finally {
+      await this.stream.close().catch(() => {});
+      try {
+        if (!this.disposed) this.appender.closeSync();
+      } catch {}
+      this.complete = true;
+      this.wake();
+      if (first) onFirst();
+    }
+  }
+
+  private append(batch: unknown[][]) {
+    const a = this.appender;
+    const kinds = this.kinds;
+    for (const row of batch) {
+      a.appendBigInt(BigInt(this.rowCount));
+      this.rowCount++;
+      for (let k = 0; k < kinds.length; k++) {
+        const v = row[k];
+        if (v === null || v === undefined) {
+          a.appendNull();
+          continue;
+        }
+        switch (kinds[k]) {
+          case 'int':
+            if (typeof v === 'number' && Number.isInteger(v)) a.appendBigInt(BigInt(v));
+            else a.appendBigInt(BigInt(String(v)));
+            break;
+          case 'hugeint':
+            a.appendHugeInt(BigInt(typeof v === 'number' ? Math.trunc(v) : String(v)));
+            break;
+          case 'float':
+            a.appendDouble(typeof v === 'number' ? v : Number(v));
+            break;
+          case 'bool':
+            a.appendBoolean(Boolean(v));
+            break;
+          default:
+            a.appendVarchar(typeof v === 'object' ? JSON.stringify(v) : String(v));
+        }
+      }
+      a.endRow();
+    }
+    this.rowCount -= batch.length; // the caller adds the batch once it is flushed (visible to readers)
+  }
+
+  private wake() {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  private async waitFor(predicate: () => boolean, signal?: AbortSignal) {
+    while (!predicate() && !this.complete) {
+      if (signal?.aborted) throw new CancelledError();
+      await new Promise<void>((r) => {
+        this.waiters.push(r);
+        signal?.addEventListener('abort', () => r(), { once: true });
+      });
+    }
+    if (this.error && !this.truncated && this.rowCount === 0) throw this.error;
+  }
+
+  private get colList(): string {
+    return this.kinds.map((_, k) => `c${k}`).join(', ');
+  }
+
+  /** Text of every column for the filter: NULLs are skipped, objects are their JSON text. */
+  private filterSql(filter: string): string {
+    const hay = `lower(concat_ws(chr(31), ${this.kinds.map((_, k) => `CAST(c${k} AS VARCHAR)`).join(', ')}))`;
+    return `contains(${hay}, ${lit(filter.toLowerCase())})`;
+  }
+
+  private sortSql(view: ResultView): string {
+    const s = view.sort;
+    if (!s || s.column < 0 || s.column >= this.kinds.length) return '__i';
+    const expr = this.kinds[s.column] === 'decimal' ? `TRY_CAST(c${s.column} AS DOUBLE)` : `c${s.column}`;
+    return `${expr} ${s.direction === 'desc' ? 'DESC' : 'ASC'} NULLS LAST, __i`;
+  }
+
+  /** A sorted/filtered view is materialized once (row positions), then paged by range like the base table. */
+  private async viewTable(view: ResultView): Promise<{ table: string; total: number }> {
+    const key = JSON.stringify([view.sort ?? null, view.filter?.trim() ?? '']);
+    const hit = this.views.get(key);
+    if (hit) return hit;
+    const name = `${this.table}_v${++this.viewSeq}`;
+    const where = view.filter?.trim() ? `WHERE ${this.filterSql(view.filter.trim())}` : '';
+    const conn = this.store.reader;
+    await conn.run(`CREATE TEMP TABLE ${name} AS SELECT row_number() OVER (ORDER BY ${this.sortSql(view)}) - 1 AS __v, __i FROM ${this.table} ${where}`);
+    const total = Number((await conn.runAndReadAll(`SELECT count(*) FROM ${name}`)).getRows()[0][0]);
+    // Keep a couple of views (sort toggles back and forth); drop older ones.
+    if (this.views.size >= 2) {
+      const [oldKey, old] = this.views.entries().next().value as [string, { table: string }];
+      this.views.delete(oldKey);
+      await conn.run(`DROP TABLE IF EXISTS ${old.table}`).catch(() => {});
+    }
+    const v = { table: name, total };
+    this.views.set(key, v);
+    return v;
+  }
+
+  private isPlain(view?: ResultView): boolean {
+    return !view || (!view.sort && !view.filter?.trim());
+  }
+
+  async page(offset: number, limit: number, view?: ResultView, signal?: AbortSignal): Promise<{ rows: unknown[][]; total: number }> {
+    if (this.disposed) throw new UserError('This result was closed.');
+    const off = Math.max(0, Math.floor(offset));
+    const lim = Math.max(0, Math.min(Math.floor(limit), 100_000));
+    let sql: string;
+    let total: number;
+    if (this.isPlain(view)) {
+      // Plain pages are served as soon as their rows are stored.
+      await this.waitFor(() => this.rowCount >= off + lim, signal);
+      total = this.rowCount;
+      sql = `SELECT ${this.colList} FROM ${this.table} WHERE __i >= ${off} AND __i < ${off + lim} ORDER BY __i`;
+    } else {
+      // Sorting/filtering needs every row.
+      await this.waitFor(() => false, signal);
+      const v = await this.store.withReader(() => this.viewTable(view!));
+      total = v.total;
+      sql = `SELECT ${this.colList} FROM ${v.table} v JOIN ${this.table} r USING (__i) WHERE v.__v >= ${off} AND v.__v < ${off + lim} ORDER BY v.__v`;
+    }
+    if (this.kinds.length === 0) return { rows: [], total };
+    const reader = await this.store.withReader((c) => c.runAndReadAll(sql));
+    const rows = reader.getRows().map((r) => r.map((v, k) => this.decode(v, k)));
+    return { rows, total };
+  }
+
+  private decode(v: unknown, k: number): unknown {
+    if (v === null) return null;
+    switch (this.kinds[k]) {
+      case 'decimal':
+        return decimalJson(String(v));
+      case 'text': {
+        const s = String(v);
+        // Objects/arrays were stored as JSON text; give them back as values.
+        if ((s.startsWith('{') && s.endsWith('}')) || (s.startsWith('[') && s.endsWith(']'))) {
+          const t = this.stream.columns[k].type.toLowerCase();
+          if (/json|variant|object|array|struct|map|\[\]|list/.test(t)) {
+            try {
+              return JSON.parse(s);
+            } catch {}
+          }
+        }
+        return s;
+      }
+      default:
+        return jsonValue(v);
+    }
+  }
+
+  /** Column expressions for an export: real types again where the format has them. */
+  private async exportColumns(format: ExportFormat): Promise<string> {
+    const names = this.stream.columns.map((c) => c.name);
+    const seen = new Map<string, number>();
+    const unique = names.map((n) => {
+      const c = seen.get(n) ?? 0;
+      seen.set(n, c + 1);
+      return c ? `${n}_${c}` : n;
+    });
+    const exprs: string[] = [];
+    for (let k = 0; k < this.kinds.length; k++) {
+      const col = `r.c${k}`;
+      let e = col;
+      const kind = this.kinds[k];
+      if (format !== 'csv') {
+        if (kind === 'decimal') {
+          // Exact decimals: DECIMAL(38, s) when the digits fit, else the text.
+          const row = (await this.store.reader.runAndReadAll(
+            `SELECT max(length(split_part(ltrim(c${k}, '-'), '.', 2))), max(length(split_part(ltrim(c${k}, '-'), '.', 1))) FROM ${this.table}`,
+          )).getRows()[0];
+          const scale = Number(row[0] ?? 0);
+          const ints = Number(row[1] ?? 1);
+          if (scale + ints <= 38) e = `CAST(${col} AS DECIMAL(38, ${scale}))`;
+        } else if (format === 'parquet') {
+          if (kind === 'date') e = `TRY_CAST(${col} AS DATE)`;
+          else if (kind === 'timestamp') e = `TRY_CAST(${col} AS TIMESTAMP)`;
+          else if (kind === 'timestamptz') e = `TRY_CAST(${col} AS TIMESTAMPTZ)`;
+          else if (kind === 'blob') e = `from_base64(${col})`;
+        }
+      }
+      exprs.push(`${e} AS ${q(unique[k])}`);
+    }
+    return exprs.join(', ');
+  }
+
+  async exportTo(path: string, format: ExportFormat, view?: ResultView, signal?: AbortSignal): Promise<{ rows: number }> {
+    if (this.disposed) throw new UserError('This result was closed.');
+    await this.waitFor(() => false, signal);
+    if (this.kinds.length === 0) throw new UserError('This statement returned no columns to export.');
+    const cols = await this.store.withReader(() => this.exportColumns(format));
+    let from = `${this.table} r`;
+    let order = 'r.__i';
+    if (!this.isPlain(view)) {
+      const v = await this.store.withReader(() => this.viewTable(view!));
+      from = `${v.table} v JOIN ${this.table} r USING (__i)`;
+      order = 'v.__v';
+    }
+    const opts = format === 'csv' ? 'FORMAT csv, HEADER true' : format === 'json' ? 'FORMAT json, ARRAY true' : 'FORMAT parquet';
+    const conn = this.store.reader;
+    const run = this.store.withReader((c) => c.runAndReadAll(`COPY (SELECT ${cols} FROM ${from} ORDER BY ${order}) TO ${lit(path)} (${opts})`));
+    const onAbort = () => conn.interrupt();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const r = await run;
+      return { rows: Number(r.getRows()[0]?.[0] ?? 0) };
+    } catch (err) {
+      if (signal?.aborted) throw new CancelledError();
+      throw new UserError(`Export to ${path} failed: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.wake();
+    await this.stream.close().catch(() => {});
+    await this.done.catch(() => {});
+    try {
+      this.appender.closeSync();
+    } catch {}
+    await this.store
+      .withReader(async (conn) => {
+        for (const v of this.views.values()) await conn.run(`DROP TABLE IF EXISTS ${v.table}`).catch(() => {});
+        await conn.run(`DROP TABLE IF EXISTS ${this.table}`);
+      })
+      .catch(() => {});
+    try {
+      this.writer.closeSync();
+    } catch {}
+    this.store.forget(this);
+  }
+}

@@ -1,0 +1,136 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDbConnection } from '../../../src/core/connections/duckdb';
+import { PostgresConnection } from '../../../src/core/connections/postgres';
+import type { PostgresConfig } from '../../../src/core/connections/config';
+import { parseConnectionUrl } from '../../../src/core/connections/url';
+import { ResultStore, storeKindOf } from '../../../src/core/engine/resultStore';
+import { startPostgres, type PostgresServer } from '../../helpers/postgres';
+
+describe('result store (spill + paging + export)', function () {
+  this.timeout(90_000);
+  let store: ResultStore;
+  let duck: DuckDbConnection;
+  let dir: string;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'iopsdata-store-test-'));
+    store = await ResultStore.create({ dir: join(dir, 'store') });
+    duck = new DuckDbConnection({ kind: 'duckdb', name: 'mem', path: ':memory:', allowedDirectories: [dir] });
+  });
+  after(async () => {
+    await duck.close();
+    await store.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('maps source types to storage kinds', () => {
+    assert.deepEqual(
+      ['BIGINT', 'integer', 'NUMBER(38,0)', 'NUMBER(10,2)', 'numeric', 'double precision', 'BOOLEAN', 'timestamp with time zone', 'TIMESTAMP_NTZ', 'bytea', 'jsonb', 'HUGEINT'].map(storeKindOf),
+      ['int', 'int', 'hugeint', 'decimal', 'decimal', 'float', 'bool', 'timestamptz', 'timestamp', 'blob', 'text', 'hugeint'],
+    );
+  });
+
+  it('pages return exactly what query() returns, for every value kind', async () => {
+    const sql = `select i, i * 1.25::decimal(10,2) d, i / 3.0::double f, i % 2 = 0 b, 'name ' || i s, date '2024-01-01' + i::int dt,
+                        timestamp '2024-01-01 00:00:00' + to_seconds(i) ts, case when i % 5 = 0 then null else i end n, [i, i + 1] l,
+                        9007199254740993::bigint + i big, '\\xAB'::blob bl
+                   from range(1, 26) t(i)`;
+    const expected = await duck.query(sql);
+    const rs = await store.open(duck, sql, { batchSize: 7 });
+    await rs.done;
+    assert.equal(rs.rowCount, 25);
+    assert.deepEqual(rs.columns, expected.columns);
+    const all = await rs.page(0, 100);
+    assert.deepEqual(all, { rows: expected.rows, total: 25 });
+    assert.deepEqual((await rs.page(10, 3)).rows, expected.rows.slice(10, 13));
+    await rs.dispose();
+  });
+
+  it('sorts (numerically for decimals, NULLs last) and filters in DuckDB', async () => {
+    const rs = await store.open(duck, `select * from (values (1, '10.5'::decimal(5,1), 'Oslo'), (2, '9.0', 'rome'), (3, null, 'Roma'), (4, '100.0', 'Bergen')) t(id, amount, city)`);
+    await rs.done;
+    const ids = (p: { rows: unknown[][] }) => p.rows.map((r) => r[0]);
+    assert.deepEqual(ids(await rs.page(0, 10, { sort: { column: 1, direction: 'asc' } })), [2, 1, 4, 3]);
+    assert.deepEqual(ids(await rs.page(0, 10, { sort: { column: 1, direction: 'desc' } })), [4, 1, 2, 3]);
+    const f = await rs.page(0, 10, { filter: 'ROM', sort: { column: 0, direction: 'desc' } });
+    assert.deepEqual(ids(f), [3, 2]);
+    assert.equal(f.total, 2);
+    assert.deepEqual(await rs.page(1, 10, { filter: 'nothing matches' }), { rows: [], total: 0 });
+    await rs.dispose();
+  });
+
+  it('exports the full result to CSV, JSON and Parquet with DuckDB COPY', async () => {
+    const rs = await store.open(duck, `select i id, (i * 0.5)::decimal(10,1) half, 'x,' || i lbl, date '2024-01-01' + i::int dday from range(0, 50000) t(i)`);
+    const csv = join(dir, 'out.csv');
+    const json = join(dir, 'out.json');
+    const pq = join(dir, 'out.parquet');
+    assert.deepEqual(await rs.exportTo(csv, 'csv'), { rows: 50000 });
+    assert.deepEqual(await rs.exportTo(json, 'json', { sort: { column: 0, direction: 'desc' }, filter: 'x,4999' }), { rows: 11 });
+    assert.deepEqual(await rs.exportTo(pq, 'parquet'), { rows: 50000 });
+    const lines = readFileSync(csv, 'utf8').trim().split('\n');
+    assert.equal(lines.length, 50001);
+    assert.equal(lines[0], 'id,half,lbl,dday');
+    assert.equal(lines[3], '2,1,"x,2",2024-01-03'); // 1.0 travels as the JSON number 1
+    const parsed = JSON.parse(readFileSync(json, 'utf8'));
+    assert.equal(parsed.length, 11);
+    assert.deepEqual(parsed[0], { id: 49999, half: 24999.5, lbl: 'x,49999', dday: '2160-11-22' });
+    const back = await duck.query(`select count(*), sum(half), typeof(any_value(dday)), typeof(any_value(half)) from '${pq}'`);
+    assert.deepEqual(back.rows, [[50000, 624987500, 'DATE', 'DECIMAL(38,1)']]);
+    await rs.dispose();
+  });
+
+  it('serves the first page before a large result is fully stored; rowCount grows to the total', async () => {
+    const rs = await store.open(duck, 'select range id, md5(range::varchar) h from range(300000)', { batchSize: 10_000 });
+    const first = await rs.page(0, 100);
+    assert.equal(first.rows.length, 100);
+    assert.deepEqual(first.rows[99][0], 99);
+    await rs.done;
+    assert.equal(rs.complete, true);
+    assert.equal(rs.rowCount, 300000);
+    assert.deepEqual((await rs.page(299_998, 10)).rows.map((r) => r[0]), [299998, 299999]);
+    await rs.dispose();
+  });
+
+  it('a failing statement rejects open() with its error', async () => {
+    await assert.rejects(store.open(duck, 'select * from no_such_table'), /no_such_table/);
+  });
+
+  describe('from PostgreSQL', () => {
+    let pg: PostgresServer;
+    let conn: PostgresConnection;
+    before(async () => {
+      pg = await startPostgres();
+      const { config, secrets } = parseConnectionUrl(pg.url);
+      conn = new PostgresConnection(config as PostgresConfig, secrets);
+    });
+    after(async () => {
+      await conn?.close();
+      await pg?.stop();
+    });
+
+    it('spills a cursor-streamed result and pages/sorts it', async () => {
+      const rs = await store.open(conn, `select g id, (g * 1.5)::numeric(12,1) amount, now()::date - (g % 7) d, jsonb_build_object('g', g) j from generate_series(1, 30000) g`);
+      await rs.done;
+      assert.equal(rs.rowCount, 30000);
+      assert.deepEqual(rs.columns.map((c) => c.type), ['integer', 'numeric', 'date', 'jsonb']);
+      const p = await rs.page(0, 2, { sort: { column: 1, direction: 'desc' } });
+      assert.deepEqual(p.rows.map((r) => [r[0], r[1], r[3]]), [[30000, 45000, { g: 30000 }], [29999, 44998.5, { g: 29999 }]]);
+      await rs.dispose();
+    });
+
+    it('cancelling while spilling stops the server query and keeps the rows stored so far', async () => {
+      const ac = new AbortController();
+      const rs = await store.open(conn, `select g, pg_sleep(case when g > 20000 then 0.01 else 0 end) from generate_series(1, 1000000) g`, { signal: ac.signal, batchSize: 5000 });
+      setTimeout(() => ac.abort(), 300);
+      await rs.done.catch(() => {});
+      assert.equal(rs.complete, true);
+      assert.equal(rs.truncated, true);
+      assert.ok(rs.rowCount >= 5000 && rs.rowCount < 1_000_000, String(rs.rowCount));
+      assert.deepEqual((await conn.query('select 5')).rows, [[5]]);
+      await rs.dispose();
+    });
+  });
+});
