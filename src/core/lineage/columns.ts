@@ -9,7 +9,7 @@
  */
 import type { Dialect } from './dialects';
 import { PARSER_DATABASE } from './dialects';
-import { tokenize } from './tokens';
+import { matchParen, tokenize } from './tokens';
 import type { ColumnEdge, SchemaMap } from './types';
 
 // node-sql-parser's AST is untyped JSON.
@@ -87,36 +87,156 @@ export function analyzeColumns(sql: string, dialect: Dialect, ctx: ColumnContext
   if (maxDepth > MAX_PARSE_DEPTH) {
     return { edges: [], columnsUsed: [], error: `statement nested more than ${MAX_PARSE_DEPTH} parentheses deep: tables found by token scan, no column lineage` };
   }
-  const database = PARSER_DATABASE[dialect];
-  let ast: Node;
-  let firstError: { message: string; line: number; column: number } | undefined;
-  let parsedText = sql;
-  for (const candidate of normalisations(sql, dialect)) {
-    try {
-      ast = parserFor(database).astify(candidate, { database, parseOptions: { includeLocations: true } });
-      parsedText = candidate;
-      break;
-    } catch (err) {
-      if (!firstError) firstError = parseProblem(err);
-    }
-  }
-  if (!ast) {
-    const p = firstError ?? { message: 'unparseable statement', line: 0, column: 0 };
-    return { edges: [], columnsUsed: [], error: `partly analysed: ${p.message}; tables found by token scan, no column lineage`, problem: p };
-  }
-  const stmt = Array.isArray(ast) ? ast[0] : ast;
+  const tracer = new Tracer(ctx);
   try {
-    return new Tracer(ctx, parsedText).statement(stmt);
+    // dbt models are long chains of CTEs and the PEG parser is super-linear in statement length, so a leading WITH
+    // list is parsed one CTE body at a time and the traced columns are handed to the main statement.
+    const split = splitLeadingCtes(sql, dialect);
+    const env: Env = new Map();
+    const problems: Problem[] = [];
+    let main = sql;
+    let mainOffset = 0;
+    if (split) {
+      for (const c of split.ctes) {
+        const parsed = parse(c.body, dialect);
+        if ('problem' in parsed) {
+          problems.push(at(sql, c.offset, parsed.problem, `CTE ${c.name}: `));
+          env.set(c.name.toLowerCase(), []);
+          continue;
+        }
+        tracer.sql = parsed.text;
+        let outs = tracer.query(firstStatement(parsed.ast), env);
+        if (c.columns.length) outs = outs.map((o, k) => ({ name: c.columns[k] || o.name, sources: o.sources }));
+        env.set(c.name.toLowerCase(), outs);
+      }
+      main = split.rest;
+      mainOffset = split.restOffset;
+    }
+    const parsed = parse(main, dialect);
+    if ('problem' in parsed) problems.unshift(at(sql, mainOffset, parsed.problem, ''));
+    const result: ColumnResult = { edges: [], columnsUsed: [] };
+    if (!('problem' in parsed)) {
+      tracer.sql = parsed.text;
+      Object.assign(result, tracer.statement(firstStatement(parsed.ast), env));
+    }
+    if (problems.length) {
+      const p = problems[0];
+      result.problem = { message: p.message, line: p.line, column: p.column };
+      result.error = 'problem' in parsed
+        ? `partly analysed: ${p.message}; tables found by token scan, no column lineage`
+        : `partly analysed: ${p.message}; columns from that CTE are not traced`;
+    }
+    return result;
   } catch (err) {
     return { edges: [], columnsUsed: [], error: `column lineage failed: ${(err as Error).message}` };
   }
 }
 
-function parseProblem(err: unknown): { message: string; line: number; column: number } {
-  const e = err as { message?: string; location?: { start?: { line: number; column: number } }; found?: string };
+interface Problem {
+  message: string;
+  line: number;
+  column: number;
+}
+
+function firstStatement(ast: Node): Node {
+  return Array.isArray(ast) ? ast[0] : ast;
+}
+
+type ParseOutcome = { ast: Node; text: string } | { problem: { message: string; offset: number } };
+
+/**
+ * Parse results by (dialect, text), least recently used evicted. node-sql-parser needs milliseconds per CTE, so when
+ * a model is edited only the CTEs whose text changed are parsed again. The tracer never mutates an AST.
+ */
+const PARSE_CACHE_SIZE = 2000;
+const parseCache = new Map<string, ParseOutcome>();
+
+export function clearParseCache(): void {
+  parseCache.clear();
+}
+
+function parse(sql: string, dialect: Dialect): ParseOutcome {
+  const key = `${dialect}\u0000${sql}`;
+  const hit = parseCache.get(key);
+  if (hit) {
+    parseCache.delete(key);
+    parseCache.set(key, hit);
+    return hit;
+  }
+  const outcome = parseUncached(sql, dialect);
+  parseCache.set(key, outcome);
+  if (parseCache.size > PARSE_CACHE_SIZE) parseCache.delete(parseCache.keys().next().value as string);
+  return outcome;
+}
+
+/** Parses with the dialect's grammar, retrying normalised spellings; reports the first failure's position. */
+function parseUncached(sql: string, dialect: Dialect): ParseOutcome {
+  const database = PARSER_DATABASE[dialect];
+  let first: { message: string; offset: number } | undefined;
+  for (const candidate of normalisations(sql, dialect)) {
+    try {
+      const ast = parserFor(database).astify(candidate, { database, parseOptions: { includeLocations: true } });
+      if (ast) return { ast, text: candidate };
+    } catch (err) {
+      if (!first) first = parseProblem(err);
+    }
+  }
+  return { problem: first ?? { message: 'unparseable statement', offset: 0 } };
+}
+
+/** A problem at `offset` inside a piece starting at `pieceOffset` of `sql`, as a 0-based line/column of `sql`. */
+function at(sql: string, pieceOffset: number, p: { message: string; offset: number }, prefix: string): Problem {
+  const abs = Math.min(sql.length, pieceOffset + p.offset);
+  const before = sql.slice(0, abs);
+  const line = before.split('\n').length - 1;
+  const column = abs - (before.lastIndexOf('\n') + 1);
+  return { message: `${prefix}${p.message} at line ${line + 1}, column ${column + 1}`, line, column };
+}
+
+/**
+ * `WITH a AS (…), b (x) AS (…) <rest>` → the CTE bodies (with their offsets) and the rest. Recursive CTEs refer to
+ * themselves, so they are left to the whole-statement parse.
+ */
+function splitLeadingCtes(sql: string, dialect: Dialect): { ctes: Array<{ name: string; columns: string[]; body: string; offset: number }>; rest: string; restOffset: number } | undefined {
+  const t = tokenize(sql, { dialect });
+  if (t[0]?.upper !== 'WITH' || t[1]?.upper === 'RECURSIVE') return undefined;
+  const ctes: Array<{ name: string; columns: string[]; body: string; offset: number }> = [];
+  let i = 1;
+  for (;;) {
+    const name = t[i];
+    if (!name || (name.kind !== 'word' && name.kind !== 'qident')) return undefined;
+    i++;
+    const columns: string[] = [];
+    if (t[i]?.kind === 'punct' && t[i].value === '(') {
+      const close = matchParen(t, i);
+      for (let k = i + 1; k < close; k++) if (t[k].kind === 'word' || t[k].kind === 'qident') columns.push(t[k].value);
+      i = close + 1;
+    }
+    if (t[i]?.upper !== 'AS') return undefined;
+    i++;
+    if (t[i]?.upper === 'NOT') i++;
+    if (t[i]?.upper === 'MATERIALIZED') i++;
+    if (!(t[i]?.kind === 'punct' && t[i].value === '(')) return undefined;
+    const close = matchParen(t, i);
+    if (close >= t.length) return undefined;
+    ctes.push({ name: name.value, columns, body: sql.slice(t[i].end, t[close].start), offset: t[i].end });
+    i = close + 1;
+    if (t[i]?.kind === 'punct' && t[i].value === ',') {
+      i++;
+      continue;
+    }
+    break;
+  }
+  if (!t[i]) return undefined;
+  return { ctes, rest: sql.slice(t[i].start), restOffset: t[i].start };
+}
+
+function parseProblem(err: unknown): { message: string; offset: number } {
+  const e = err as { message?: string; location?: { start?: { offset: number } }; found?: string };
   const loc = e.location?.start;
+  if (!loc) return { message: (e.message ?? 'parse error').split('\n')[0].slice(0, 160), offset: 0 };
   const found = e.found !== undefined && e.found !== null ? `unexpected '${e.found}'` : 'syntax not supported by the parser';
-  return { message: loc ? `${found} at line ${loc.line}, column ${loc.column}` : (e.message ?? 'parse error').split('\n')[0].slice(0, 160), line: loc ? loc.line - 1 : 0, column: loc ? loc.column - 1 : 0 };
+  return { message: found, offset: loc.offset };
 }
 
 /**
@@ -188,13 +308,11 @@ function text(x: Node): string | undefined {
 
 class Tracer {
   private readonly used = new Set<string>();
-  constructor(
-    private readonly ctx: ColumnContext,
-    /** The text the AST was parsed from: unaliased expressions are named by their source text, as written. */
-    private readonly sql: string,
-  ) {}
+  /** The text the current AST was parsed from: unaliased expressions are named by their source text, as written. */
+  sql = '';
+  constructor(private readonly ctx: ColumnContext) {}
 
-  statement(stmt: Node): ColumnResult {
+  statement(stmt: Node, env: Env = new Map()): ColumnResult {
     const edges: ColumnEdge[] = [];
     const seen = new Set<string>();
     const add = (sources: Iterable<string>, target: string) => {
@@ -209,7 +327,7 @@ class Tracer {
     const target = this.ctx.targets[0];
     switch (stmt?.type) {
       case 'select': {
-        const outs = this.query(stmt, new Map());
+        const outs = this.query(stmt, env);
         const into = target && (stmt.into?.expr || this.ctx.type === 'select_into');
         for (const c of outs) add(c.sources, into ? `${target}.${c.name}` : c.name);
         break;
@@ -219,7 +337,7 @@ class Tracer {
         const values = stmt.values;
         const q = values?.type === 'select' ? values : values?.ast ?? (values?.type !== 'values' ? values : undefined);
         if (!q || q.type !== 'select' || !target) break;
-        const outs = this.query(q, new Map());
+        const outs = this.query(q, env);
         const cols: string[] | undefined = Array.isArray(stmt.columns) && stmt.columns.length ? stmt.columns.map((c: Node) => text(c) ?? '?') : this.schemaOf(target)?.map((c) => c.name);
         outs.forEach((c, k) => {
           const name = cols ? cols[k] : c.name;
@@ -230,20 +348,20 @@ class Tracer {
       case 'create': {
         const q = stmt.query_expr ?? stmt.select ?? stmt.as?.ast;
         if (!q || typeof q !== 'object' || !target) break;
-        const outs = this.query(q.ast ?? q, new Map());
+        const outs = this.query(q.ast ?? q, env);
         const cols: string[] | undefined = Array.isArray(stmt.columns) && stmt.columns.length ? stmt.columns.map((c: Node) => text(c) ?? '?') : undefined;
         outs.forEach((c, k) => add(c.sources, `${target}.${cols ? cols[k] ?? c.name : c.name}`));
         break;
       }
       case 'update': {
         if (!target) break;
-        const rels = this.fromRelations([...(stmt.table ?? []), ...(stmt.from ?? [])], new Map());
+        const rels = this.fromRelations([...(stmt.table ?? []), ...(stmt.from ?? [])], env);
         for (const s of stmt.set ?? []) {
           const col = text(s.column);
           if (!col) continue;
-          add(this.exprSources(s.value, rels, new Map()), `${target}.${col}`);
+          add(this.exprSources(s.value, rels, env), `${target}.${col}`);
         }
-        this.clauseRefs(stmt.where, rels, new Map());
+        this.clauseRefs(stmt.where, rels, env);
         break;
       }
     }
