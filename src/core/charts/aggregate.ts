@@ -139,7 +139,7 @@ function cartesian(spec: ChartSpec, columns: ChartColumn[], rows: unknown[][], x
   // Query results repeat x values (days, months) over many rows: parse each distinct string once.
   const parsed = new Map<unknown, string | number | null>();
   const keyOf = (v: unknown) => {
-    if (typeof v !== 'string') return parse(v);
+    if (typeof v !== 'string' || xAxis === 'category') return parse(v);
     let k = parsed.get(v);
     if (k === undefined) {
       k = parse(v);
@@ -178,7 +178,7 @@ function cartesian(spec: ChartSpec, columns: ChartColumn[], rows: unknown[][], x
       xVals.push(xk);
     }
     const sk = si >= 0 ? toLabel(row[si]) : '';
-    let sp = sPos.get(sk);
+    let sp = si >= 0 ? sPos.get(sk) : 0;
     if (sp === undefined) {
       sp = sNames.length;
       sPos.set(sk, sp);
