@@ -63,6 +63,8 @@ const FENCE = /```[ \t]*([A-Za-z0-9_+-]*)[^\n]*\n([\s\S]*?)(?:```|$)/g;
 function cleanProse(text: string): string {
   return text
     .replace(/^\s*(here(?:'s| is) (?:the|your) (?:sql|query)[^:\n]*:?|explanation:|sql:)\s*/gim, '')
+    // Lead-in lines such as "Sure! Here it is:" say nothing about the query.
+    .replace(/^[^\n]{0,60}:[ \t]*$/gm, '')
     .replace(/[ \t]{2,}/g, ' ')
     .replace(/\n{3,}/g, '\n\n')
     .trim();

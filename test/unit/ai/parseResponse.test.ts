@@ -27,6 +27,11 @@ describe('ai: parsing SQL answers as models really write them', () => {
     assert.equal(r.explanation, 'This lists the five most expensive products.');
   });
 
+  it('drops lead-in lines like "Sure! Here it is:" from the explanation', () => {
+    const r = parseSqlAnswer('Sure! Here it is:\n```sql\nSELECT 5\n```\nFive, as a constant.');
+    assert.deepEqual(r, { sql: 'SELECT 5', explanation: 'Five, as a constant.' });
+  });
+
   it('reads an unlabelled fence that holds SQL', () => {
     assert.equal(parseSqlAnswer('```\nWITH x AS (SELECT 1) SELECT * FROM x\n```').sql, 'WITH x AS (SELECT 1) SELECT * FROM x');
   });
