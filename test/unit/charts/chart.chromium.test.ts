@@ -39,6 +39,10 @@ const DARK_VARS: Record<string, string> = {
   '--vscode-dropdown-background': '#313131',
   '--vscode-dropdown-foreground': '#cccccc',
   '--vscode-dropdown-border': '#3c3c3c',
+  '--vscode-checkbox-background': '#313131',
+  '--vscode-checkbox-border': '#3c3c3c',
+  '--vscode-checkbox-foreground': '#cccccc',
+  '--vscode-focusBorder': '#0078d4',
 };
 const LIGHT_VARS: Record<string, string> = {
   ...DARK_VARS,
@@ -46,6 +50,16 @@ const LIGHT_VARS: Record<string, string> = {
   '--vscode-foreground': '#3b3b3b',
   '--vscode-charts-foreground': '#3b3b3b',
   '--vscode-charts-blue': '#1a85ff',
+  '--vscode-descriptionForeground': '#717171',
+  '--vscode-charts-lines': 'rgba(59, 59, 59, 0.3)',
+  '--vscode-widget-border': '#e5e5e5',
+  '--vscode-editorWidget-background': '#f8f8f8',
+  '--vscode-dropdown-background': '#ffffff',
+  '--vscode-dropdown-foreground': '#3b3b3b',
+  '--vscode-dropdown-border': '#cecece',
+  '--vscode-checkbox-background': '#f8f8f8',
+  '--vscode-checkbox-border': '#cecece',
+  '--vscode-checkbox-foreground': '#3b3b3b',
 };
 
 const XSS = ['<img src=x onerror="window.__pwned=1">', '<script>window.__pwned=2</script>', '"><svg onload="window.__pwned=3">', '{a|b} & <b>bold</b>'];
@@ -398,6 +412,7 @@ describe('charts webview in Chromium (real CSP)', function () {
       await page.waitForFunction(() => [...document.querySelectorAll('.chart-canvas svg path')].some((p) => p.getAttribute('fill') === '#1a85ff'));
       assert.equal(await marks(page, '#1a85ff'), 5);
       assert.equal(await marks(page, '#3794ff'), 0);
+      await page.screenshot({ path: join(SHOTS, 'charts-bar-light.png') });
       // The host sends a new result: the chart follows (3 categories now).
       await page.evaluate(() =>
         window.postMessage(

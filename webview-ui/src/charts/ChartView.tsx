@@ -107,7 +107,7 @@ export function ChartView({ columns, rows, initialSpec, onSpecChange, title, sho
           </div>
         </div>
       )}
-      {spec.reason && <div className="chart-muted chart-reason">{spec.reason}</div>}
+      {spec.reason && data.kind !== 'table' && <div className="chart-muted chart-reason">{spec.reason}</div>}
       <div className="chart-body">
         {option ? (
           <EChart option={option} handle={chartRef} label={label} />

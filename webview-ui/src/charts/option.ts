@@ -125,6 +125,8 @@ export function buildChartOption(data: ChartData, spec: ChartSpec, pal: ChartPal
         name: ser.name,
         data: continuous ? ser.values.map((v, i) => [data.x[i], v]) : ser.values,
         showSymbol: data.kind === 'line' && data.x.length <= 60,
+        // Thousands of x values: draw a shape-preserving subset (largest-triangle) instead of every vertex.
+        ...(data.kind === 'line' && data.x.length > 2000 ? { sampling: 'lttb' as const } : {}),
         connectNulls: false,
         ...(data.kind === 'bar' ? { barMaxWidth: 48 } : { lineStyle: { width: 2 } }),
       }));
