@@ -17,6 +17,8 @@ let configured = false;
 
 /** Quiet the SDK (no console logging, no log files) once per process. */
 function sdk(): any {
+  // The SDK's bundled AWS client warns about Node 20 on stderr; it is noise for our users (we never use S3 stages).
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const snowflake = require('snowflake-sdk');
   if (!configured) {
     configured = true;
@@ -115,7 +117,7 @@ export class SnowflakeConnection implements Connection {
     const e = err as { code?: string | number; message?: string };
     const msg = firstLine(err);
     // 390111/390112/390114: session gone/expired; network errors: the session may be dead, reconnect next time.
-    if (['390111', '390112', '390114', '401001', '401002'].includes(String(e.code)) || /network|ECONNRESET|ECONNREFUSED|socket hang up|Connection.*(terminated|closed)|not connected/i.test(msg)) {
+    if (['390111', '390112', '390114', '401001', '401002'].includes(String(e.code)) || /network|ECONNRESET|ECONNREFUSED|socket hang up|Connection.*(terminated|closed)|terminated connection|not connected/i.test(msg)) {
       this.conn = undefined;
       return new UserError(`The connection to ${this.displayName} was lost (${msg}); it will reconnect on the next query.`, { code: 'connection-lost', cause: err });
     }
