@@ -110,11 +110,11 @@ export class ConnectionsTreeProvider implements vscode.TreeDataProvider<Connecti
           : new vscode.ThemeIcon(d.id === WORKSPACE_FILES_ID ? 'files' : 'database');
         const md = new vscode.MarkdownString();
         md.appendMarkdown(`**${escapeMd(d.name)}**\n\n`);
-        md.appendText(`${describeDefinition(d)}\n`);
+        md.appendMarkdown(`${escapeMd(describeDefinition(d))}\n`);
         md.appendMarkdown(`\n${d.allowWrites ? '⚠️ Writes allowed (each write asks for confirmation)' : '🔒 Read-only'}`);
         if (d.scope !== 'builtIn') md.appendMarkdown(` · defined in ${d.scope} settings`);
         if (d.id === WORKSPACE_FILES_ID) md.appendMarkdown("\n\nQuery workspace files by path: `SELECT * FROM 'data/orders.csv'`");
-        if (error) md.appendText(`\n\nLast error: ${error}`);
+        if (error) md.appendMarkdown(`\n\nLast error: ${escapeMd(error)}`);
         item.tooltip = md;
         item.contextValue = d.id === WORKSPACE_FILES_ID ? 'iopsdata.connection.builtIn' : d.allowWrites ? 'iopsdata.connection.writable' : 'iopsdata.connection';
         return item;
@@ -137,8 +137,8 @@ export class ConnectionsTreeProvider implements vscode.TreeDataProvider<Connecti
         item.description = [t.kind === 'view' ? 'view' : undefined, estimate].filter(Boolean).join(' · ');
         const md = new vscode.MarkdownString();
         md.appendMarkdown(`**${escapeMd(t.schema)}.${escapeMd(t.name)}** (${t.kind})`);
-        if (estimate) md.appendText(`\n\n${estimate.replace('~', 'About ')} (estimate)`);
-        if (t.comment) md.appendText(`\n\n${t.comment}`);
+        if (estimate) md.appendMarkdown(`\n\n${escapeMd(estimate.replace('~', 'About '))} (estimate)`);
+        if (t.comment) md.appendMarkdown(`\n\n${escapeMd(t.comment)}`);
         item.tooltip = md;
         item.contextValue = t.kind === 'view' ? 'iopsdata.view' : 'iopsdata.table';
         return item;
