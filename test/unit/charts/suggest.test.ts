@@ -197,6 +197,23 @@ describe('charts: suggestChart', () => {
     assert.equal(suggestChart([{ name: 'n', type: 'INTEGER' }], [[null], [null]]).kind, 'table');
   });
 
+  it('a type-less column mixing numbers and words is a category, not a measure', () => {
+    const cols = [
+      { name: 'code', type: '' },
+      { name: 'qty', type: '' },
+    ];
+    const rows = [
+      [1, 10],
+      ['A7', 20],
+      [3, 30],
+      [1, 5],
+    ];
+    const [code, qty] = profileColumns(cols, rows);
+    assert.deepEqual([code.role, qty.role], ['categorical', 'numeric']);
+    const s = suggestChart(cols, rows);
+    assert.deepEqual({ kind: s.kind, x: s.x, y: s.y, aggregation: s.aggregation }, { kind: 'bar', x: 'code', y: ['qty'], aggregation: 'sum' });
+  });
+
   it('an all-null measure next to real ones is ignored', () => {
     const s = suggestChart(
       [
