@@ -9,7 +9,7 @@ import type { ConnectionsApi } from '../connections';
 import { isCancelled, userMessage } from '../../core/errors';
 import { redactSecrets } from '../../core/logger';
 import { AccountService, PROVIDER_ID, PROVIDER_LABEL } from './service';
-import { SupabaseAuthProvider } from './authProvider';
+import { SupabaseAuthProvider, toVsSession } from './authProvider';
 
 export { PROVIDER_ID, PROVIDER_LABEL } from './service';
 
@@ -43,11 +43,12 @@ export function registerAccount(fc: FeatureContext, _connections: ConnectionsApi
       'iopsdata.account.signIn',
       run('Sign in', async (options?: { email?: string; password?: string }) => {
         service.requireConfig();
-        // Automation (tasks, tests): email + password given as the argument sign in without prompts.
-        if (options && typeof options.email === 'string' && typeof options.password === 'string') {
-          await service.signInWithPassword(options.email, options.password);
-        }
-        const s = await vscode.authentication.getSession(PROVIDER_ID, [], { createIfNone: true });
+        // Automation (tasks, tests): email + password given as the argument sign in without prompts. Otherwise the
+        // provider's own interactive flow runs (no "allow access" consent dialog: the provider is ours).
+        const s =
+          options && typeof options.email === 'string' && typeof options.password === 'string'
+            ? toVsSession(await service.signInWithPassword(options.email, options.password))
+            : await provider.createSession();
         void vscode.window.showInformationMessage(`Signed in to iOpsData as ${s.account.label}.`);
         return s.account.label;
       }),
@@ -55,9 +56,7 @@ export function registerAccount(fc: FeatureContext, _connections: ConnectionsApi
     vscode.commands.registerCommand(
       'iopsdata.account.signOut',
       run('Sign out', async () => {
-        const s = await vscode.authentication.getSession(PROVIDER_ID, [], { silent: true });
-        if (s) await provider.removeSession(s.id);
-        else await service.signOut();
+        await provider.removeSession('');
         void vscode.window.showInformationMessage('Signed out of iOpsData.');
       }),
     ),
