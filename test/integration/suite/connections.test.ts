@@ -4,10 +4,10 @@
  * out of settings, test, toggle writes, and remove.
  */
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { startPostgres, type PostgresServer } from '../../helpers/postgres';
+import { makeDuckDbFile } from '../duckdbFixture';
 
 type Provider = vscode.TreeDataProvider<any>;
 
@@ -21,19 +21,6 @@ async function child(p: Provider, node: unknown, label: string): Promise<any> {
   const list = await children(p, node);
   for (const n of list) if (String((await p.getTreeItem(n)).label) === label) return n;
   throw new Error(`no child '${label}' among ${JSON.stringify(await labels(p, list))}`);
-}
-
-export async function makeDuckDbFile(file: string): Promise<void> {
-  const { DuckDBInstance } = require('@duckdb/node-api') as typeof import('@duckdb/node-api');
-  fs.rmSync(file, { force: true });
-  const instance = await DuckDBInstance.create(file);
-  const conn = await instance.connect();
-  await conn.run(`CREATE TABLE orders (id INTEGER PRIMARY KEY, customer VARCHAR NOT NULL, amount DOUBLE);
-    INSERT INTO orders VALUES (1, 'ada', 10.5), (2, 'bob', NULL), (3, 'cy', 7);
-    COMMENT ON TABLE orders IS 'one row per order';
-    CREATE VIEW big_orders AS SELECT * FROM orders WHERE amount > 8;`);
-  conn.closeSync();
-  instance.closeSync();
 }
 
 describe('connections feature (extension host)', function () {
