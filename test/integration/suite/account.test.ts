@@ -9,6 +9,10 @@ import * as vscode from 'vscode';
 import { startPostgres, type PostgresServer } from '../../helpers/postgres';
 import { applySupabaseSchema } from '../../helpers/supabaseDb';
 import { startFakeSupabase, type FakeSupabase } from '../../helpers/supabaseServer';
+import { MemoryAuthStorage, createAccountClient } from '../../../src/core/account/client';
+import { signInWithPassword } from '../../../src/core/account/auth';
+import { SupabaseRemoteStore, resolveWorkspace } from '../../../src/core/account/remote';
+import { exportTeamKey, generateTeamKey } from '../../../src/core/account/crypto';
 
 const PROVIDER_ID = 'iopsdata.supabase';
 
@@ -109,5 +113,34 @@ describe('account (Supabase) in the extension host', function () {
     await vscode.commands.executeCommand('iopsdata.account.signOut');
     assert.deepEqual(await vscode.authentication.getAccounts(PROVIDER_ID), []);
     assert.equal(sb.hasLiveRefreshToken(userId), false);
+  });
+
+  it("a teammate's connection arrives after importing the team key", async () => {
+    // Another machine (plain supabase-js) signs in as Grace and shares an encrypted connection in her workspace.
+    const graceId = await sb.createUser('grace@example.test', 'grace-password');
+    const other = createAccountClient({ url: sb.url, anonKey: sb.anonKey }, { storage: new MemoryAuthStorage(), autoRefreshToken: false });
+    await signInWithPassword(other, 'grace@example.test', 'grace-password');
+    const ws = await resolveWorkspace(other, graceId);
+    const key = generateTeamKey();
+    const remote = new SupabaseRemoteStore({ client: other, workspaceId: ws.id, userId: graceId, teamKey: async () => key });
+    const shared = { definition: { id: 'shared-db', name: 'Shared DB', kind: 'postgres', host: 'shared.internal', database: 'bi', user: 'grace' }, secrets: { password: 'team-secret' } };
+    const pushed = await remote.push('connections', [{ key: 'Shared DB', value: shared, updatedAt: new Date().toISOString(), deleted: false }]);
+    assert.deepEqual(pushed, [{ key: 'Shared DB', result: 'applied' }]);
+
+    // This machine imports the team key (as a teammate would, from the export text + passphrase), then signs in.
+    const exported = exportTeamKey(key, ws.id, 'shared passphrase');
+    const importedWs = await vscode.commands.executeCommand<string>('iopsdata.account.importTeamKey', exported, 'shared passphrase');
+    assert.equal(importedWs, ws.id);
+    await vscode.commands.executeCommand('iopsdata.account.signIn', { email: 'grace@example.test', password: 'grace-password' });
+    await vscode.commands.executeCommand('iopsdata.account.sync');
+    const defs = await until('shared connection in settings', async () => {
+      const list = vscode.workspace.getConfiguration('iopsdata').inspect<Array<{ name: string }>>('connections')?.globalValue ?? [];
+      return list.some((d) => d.name === 'Shared DB') ? list : undefined;
+    });
+    const got = defs.find((d) => d.name === 'Shared DB');
+    assert.deepEqual(got, shared.definition, 'definition written to the user settings without its secret');
+    assert.ok(!JSON.stringify(defs).includes('team-secret'), 'the password never lands in settings');
+    await vscode.commands.executeCommand('iopsdata.account.signOut');
+    await other.auth.signOut();
   });
 });
