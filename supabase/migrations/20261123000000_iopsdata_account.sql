@@ -127,9 +127,19 @@ create index if not exists workspace_connections_pull_idx on public.workspace_co
 create index if not exists saved_queries_pull_idx on public.saved_queries (workspace_id, server_updated_at);
 create index if not exists file_assets_ws_idx on public.file_assets (workspace_id);
 
+-- user_settings is merged per key by the clients under optimistic concurrency (revision), so its row only needs
+-- the server write time, not the row-level guard (which would refuse a merge from a machine whose clock is behind).
+create or replace function public.touch_server_updated_at()
+returns trigger language plpgsql set search_path = '' as $$
+begin
+  new.server_updated_at := clock_timestamp();
+  return new;
+end;
+$$;
 drop trigger if exists user_settings_lww on public.user_settings;
-create trigger user_settings_lww before insert or update on public.user_settings
-  for each row execute function public.lww_guard();
+drop trigger if exists user_settings_touch on public.user_settings;
+create trigger user_settings_touch before insert or update on public.user_settings
+  for each row execute function public.touch_server_updated_at();
 drop trigger if exists workspace_connections_lww on public.workspace_connections;
 create trigger workspace_connections_lww before insert or update on public.workspace_connections
   for each row execute function public.lww_guard();

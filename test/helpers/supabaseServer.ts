@@ -17,7 +17,7 @@
 import { createHash, createHmac, randomBytes, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Pool, type PoolClient } from 'pg';
+import { Pool, types, type PoolClient } from 'pg';
 
 export interface SentEmail {
   email: string;
@@ -80,7 +80,10 @@ export class FakeSupabase {
   url = '';
 
   constructor(readonly options: FakeSupabaseOptions) {
-    this.pool = new Pool({ connectionString: options.databaseUrl, max: 8 });
+    // PostgREST renders bigint and numeric as JSON numbers (node-pg would give strings).
+    const typeParser = (oid: number, format?: any) =>
+      oid === 20 ? (v: string) => Number(v) : oid === 1700 ? (v: string) => Number(v) : types.getTypeParser(oid, format);
+    this.pool = new Pool({ connectionString: options.databaseUrl, max: 8, types: { getTypeParser: typeParser as typeof types.getTypeParser } });
     this.anonKey = this.sign({ iss: 'supabase', role: 'anon', iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 3600 * 24 * 365 });
   }
 

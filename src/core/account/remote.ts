@@ -152,7 +152,7 @@ export class SupabaseRemoteStore implements RemoteStore {
       }
       const upd = this.o.client
         .from('user_settings')
-        .update({ settings: doc, revision: row.revision + 1, updated_at: rowUpdatedAt })
+        .update({ settings: doc, revision: Number(row.revision) + 1, updated_at: rowUpdatedAt })
         .eq('user_id', this.o.userId)
         .eq('revision', row.revision)
         .select('revision');

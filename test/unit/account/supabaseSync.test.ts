@@ -206,6 +206,21 @@ describe('account: supabase-js against a loopback Supabase on real PostgreSQL', 
       assert.deepEqual(a.local.values.queries, {});
     });
 
+    it('settings merge per key even from a machine whose clock is behind (no row-level guard on user_settings)', async () => {
+      const a = await machine('alice@example.test', 'alice-password');
+      await a.engine.sync();
+      const before = (await sb.sql(`select revision, server_updated_at from user_settings where user_id = $1`, [aliceId]))[0];
+      // an edit stamped an hour ago, of a key nobody else touched, must still be merged in
+      a.local.values.settings['iopsdata.history.maxEntries'] = 42;
+      await a.engine.scan({ now: () => new Date(Date.now() - 3_600_000) });
+      const r = await a.engine.sync();
+      assert.equal(r.error, undefined, String(r.error));
+      const row = (await sb.sql(`select settings, revision, server_updated_at from user_settings where user_id = $1`, [aliceId]))[0];
+      assert.equal(row.settings['iopsdata.history.maxEntries'].value, 42);
+      assert.equal(Number(row.revision), Number(before.revision) + 1);
+      assert.ok(row.server_updated_at > before.server_updated_at);
+    });
+
     it('conflict: the later edit wins through the server-side guard and the loser gets a notice', async () => {
       const a = await machine('alice@example.test', 'alice-password');
       const b = await machine('alice@example.test', 'alice-password');
@@ -275,7 +290,7 @@ describe('account: supabase-js against a loopback Supabase on real PostgreSQL', 
       const asset = await uploadFileAsset(a.client, a.ws.id, 'sub/dir/people list.csv', csv, profile);
       assert.match(asset.storagePath, new RegExp(`^${a.ws.id}/[0-9a-f-]{36}/people_list\\.csv$`));
       const row = await sb.sql(`select file_name, size_bytes, metadata from file_assets where id = $1`, [asset.id]);
-      assert.deepEqual(row[0], { file_name: 'people_list.csv', size_bytes: String(csv.length), metadata: profile });
+      assert.deepEqual(row[0], { file_name: 'people_list.csv', size_bytes: csv.length, metadata: profile });
       const dl = await a.client.storage.from('workspace-files').download(asset.storagePath);
       assert.equal(Buffer.from(await dl.data!.arrayBuffer()).toString(), csv.toString());
 
