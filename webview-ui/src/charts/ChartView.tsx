@@ -34,13 +34,14 @@ export interface ChartViewProps {
 /** Rows the suggestion and the editor look at: enough to see types and cardinality, cheap on a million rows. */
 const SAMPLE_ROWS = 2000;
 
-export function ChartView({ columns, rows, initialSpec, onSpecChange, title, showEditor = true }: ChartViewProps) {
+export function ChartView({ columns: columnsProp, rows, initialSpec, onSpecChange, title, showEditor = true }: ChartViewProps) {
+  // A different result shape (another query) starts from its own spec; the same shape keeps the user's edits.
+  const shape = columnsProp.map((c) => `${c.name}\u0000${c.type}`).join('\u0001');
+  // Parents may rebuild an equal columns array on every render; only a new shape should recompute the chart.
+  const columns = useMemo(() => columnsProp, [shape]);
   const sample = useMemo(() => (rows.length > SAMPLE_ROWS ? rows.slice(0, SAMPLE_ROWS) : rows), [rows]);
   const suggested = useMemo(() => suggestChart(columns, sample), [columns, sample]);
   const profiles = useMemo(() => profileColumns(columns, sample), [columns, sample]);
-
-  // A different result shape (another query) starts from its own spec; the same shape keeps the user's edits.
-  const shape = columns.map((c) => `${c.name}\u0000${c.type}`).join('\u0001');
   const [state, setState] = useState<{ shape: string; spec: ChartSpec }>({ shape, spec: initialSpec ?? suggested });
   let spec = state.spec;
   if (state.shape !== shape) {

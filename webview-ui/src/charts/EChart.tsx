@@ -1,5 +1,6 @@
 /** One ECharts instance on a div (SVG renderer), resized with its box and disposed with the component. */
 import { useEffect, useImperativeHandle, useRef, type Ref } from 'react';
+import { postToHost } from '../shell';
 import { echarts, type EChartsOption } from './echarts';
 
 export interface EChartHandle {
@@ -26,7 +27,11 @@ export function EChart({ option, handle, label }: { option: EChartsOption; handl
 
   useEffect(() => {
     // notMerge: a changed kind or series list must not leave old series behind.
-    chart.current?.setOption(option, { notMerge: true, lazyUpdate: false });
+    try {
+      chart.current?.setOption(option, { notMerge: true, lazyUpdate: false });
+    } catch (err) {
+      postToHost({ type: 'webviewError', message: `chart: ${err instanceof Error ? err.message : String(err)}` });
+    }
   }, [option]);
 
   useImperativeHandle(handle, () => ({ chart: () => chart.current }), []);
