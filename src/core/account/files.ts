@@ -61,3 +61,23 @@ function contentTypeOf(name: string): string {
   const ext = name.toLowerCase().split('.').pop();
   return ext === 'csv' ? 'text/csv' : ext === 'json' ? 'application/json' : ext === 'parquet' ? 'application/vnd.apache.parquet' : 'application/octet-stream';
 }
+
+/**
+ * Fallback metadata when the profiler cannot profile a file: size, time and, for delimited text, the header and
+ * the number of lines after it (cheap, no engine).
+ */
+export function basicProfile(fileName: string, bytes: Uint8Array, mtime: number): Record<string, unknown> {
+  const meta: Record<string, unknown> = { fileName, sizeBytes: bytes.byteLength, modifiedAt: new Date(mtime).toISOString(), profiledBy: 'iopsdata-basic' };
+  if (/\.(csv|tsv|txt)$/i.test(fileName)) {
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 64 * 1024)).toString('utf8');
+    const header = text.split(/\r?\n/, 1)[0] ?? '';
+    const sep = fileName.toLowerCase().endsWith('.tsv') ? '\t' : header.split(';').length > header.split(',').length ? ';' : ',';
+    meta.columns = header.split(sep).map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
+    // Lines after the header (a row with a quoted newline counts twice: this is only the no-profiler fallback).
+    let lines = 0;
+    for (let i = 0; i < bytes.byteLength; i++) if (bytes[i] === 10) lines++;
+    if (bytes.byteLength && bytes[bytes.byteLength - 1] !== 10) lines++;
+    meta.dataLines = Math.max(0, lines - 1);
+  }
+  return meta;
+}

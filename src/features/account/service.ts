@@ -9,7 +9,7 @@ import * as auth from '../../core/account/auth';
 import { SupabaseRemoteStore, resolveWorkspace } from '../../core/account/remote';
 import { SyncEngine, type ConflictNotice, type SyncReport } from '../../core/account/syncEngine';
 import { exportTeamKey, generateTeamKey, importTeamKey } from '../../core/account/crypto';
-import { uploadFileAsset } from '../../core/account/files';
+import { basicProfile, uploadFileAsset } from '../../core/account/files';
 import { UserError, isCancelled, userMessage } from '../../core/errors';
 import { redactSecrets } from '../../core/logger';
 import type { FeatureContext } from '../context';
@@ -389,9 +389,21 @@ export class AccountService implements vscode.Disposable {
     const bytes = await vscode.workspace.fs.readFile(uri);
     const stat = await vscode.workspace.fs.stat(uri);
     const fileName = uri.path.split('/').pop() ?? 'file';
-    const meta = profile ?? basicProfile(fileName, bytes, stat.mtime);
     const ac = new AbortController();
     token?.onCancellationRequested(() => ac.abort());
+    let meta = profile;
+    if (!meta && uri.scheme === 'file') {
+      // The file's profile (the same one "Profile File" shows) becomes the asset's metadata. Loaded lazily: DuckDB.
+      try {
+        const { profileFile } = require('../../core/profiling/file') as typeof import('../../core/profiling/file');
+        const { toContractJson } = require('../../core/profiling/contract') as typeof import('../../core/profiling/contract');
+        meta = { ...toContractJson(await profileFile(uri.fsPath, {}, { signal: ac.signal })), path: fileName };
+      } catch (err) {
+        if (isCancelled(err)) throw err;
+        this.fc.log.warn(`account: could not profile ${fileName} for upload (${redactSecrets(userMessage(err))}); uploading with basic metadata`);
+      }
+    }
+    meta ??= basicProfile(fileName, bytes, stat.mtime);
     const asset = await uploadFileAsset(this.getClient(), workspaceId, fileName, bytes, meta, ac.signal);
     return asset.storagePath;
   }
@@ -432,23 +444,4 @@ export class AccountService implements vscode.Disposable {
 
 function emailProblem(v: string): string | undefined {
   return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.trim()) ? undefined : 'Enter an email address.';
-}
-
-/**
- * Metadata for a file uploaded without a profile from the profiler: size, time and, for delimited text, the
- * header and line count (cheap, no engine). The profiler can pass its full profile as the command's 2nd argument.
- */
-export function basicProfile(fileName: string, bytes: Uint8Array, mtime: number): Record<string, unknown> {
-  const meta: Record<string, unknown> = { fileName, sizeBytes: bytes.byteLength, modifiedAt: new Date(mtime).toISOString(), profiledBy: 'iopsdata-basic' };
-  if (/\.(csv|tsv|txt)$/i.test(fileName)) {
-    const text = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 64 * 1024)).toString('utf8');
-    const header = text.split(/\r?\n/, 1)[0] ?? '';
-    const sep = fileName.toLowerCase().endsWith('.tsv') ? '\t' : header.split(';').length > header.split(',').length ? ';' : ',';
-    meta.columns = header.split(sep).map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
-    let lines = 0;
-    for (let i = 0; i < bytes.byteLength; i++) if (bytes[i] === 10) lines++;
-    if (bytes.byteLength && bytes[bytes.byteLength - 1] !== 10) lines++;
-    meta.rowCount = Math.max(0, lines - 1);
-  }
-  return meta;
 }

@@ -5,6 +5,8 @@
  * connection definition encrypted, and sign-out revokes the session on the server.
  */
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { startPostgres, type PostgresServer } from '../../helpers/postgres';
 import { applySupabaseSchema } from '../../helpers/supabaseDb';
@@ -142,5 +144,27 @@ describe('account (Supabase) in the extension host', function () {
     assert.ok(!JSON.stringify(defs).includes('team-secret'), 'the password never lands in settings');
     await vscode.commands.executeCommand('iopsdata.account.signOut');
     await other.auth.signOut();
+  });
+
+  it('uploads a workspace file to the team bucket with its real profile as metadata', async () => {
+    await vscode.commands.executeCommand('iopsdata.account.signIn', { email: 'ada@example.test', password: 'ada-password' });
+    const dir = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    const file = path.join(dir, 'account-upload.csv');
+    fs.writeFileSync(file, 'id,amount\n1,10.5\n2,20\n3,\n');
+    try {
+      const storagePath = await vscode.commands.executeCommand<string>('iopsdata.account.uploadFile', vscode.Uri.file(file));
+      assert.ok(storagePath, 'upload returned the storage path');
+      const [row] = await sb.sql(`select f.file_name, f.metadata, m.user_id from file_assets f join workspace_members m on m.workspace_id = f.workspace_id where f.storage_path = $1`, [storagePath]);
+      assert.equal(row.file_name, 'account-upload.csv');
+      assert.equal(row.user_id, userId);
+      assert.equal(row.metadata.rowCount, 3);
+      assert.deepEqual(row.metadata.columns.map((c: { name: string }) => c.name), ['id', 'amount']);
+      assert.equal(row.metadata.columns[1].nullCount, 1);
+      assert.equal(row.metadata.path, 'account-upload.csv', 'no local absolute path in the shared metadata');
+      assert.equal(sb.objects.get(`workspace-files/${storagePath}`)?.toString(), fs.readFileSync(file, 'utf8'));
+    } finally {
+      fs.rmSync(file, { force: true });
+      await vscode.commands.executeCommand('iopsdata.account.signOut');
+    }
   });
 });
