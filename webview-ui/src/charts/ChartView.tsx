@@ -27,7 +27,7 @@ export interface ChartViewProps {
   onSpecChange?: (spec: ChartSpec) => void;
   /** Used for export file names. */
   title?: string;
-  /** Hide the editor (e.g. a compact inline chart in the Ask panel). */
+  /** Hide the editor, keeping only the export buttons (e.g. a compact inline chart in the Ask panel). */
   showEditor?: boolean;
 }
 
@@ -92,13 +92,15 @@ export function ChartView({ columns: columnsProp, rows, initialSpec, onSpecChang
   const label = describe(spec);
   return (
     <div className="chart-view" data-chart-kind={data.kind}>
-      {showEditor && (
+      {(showEditor || option) && (
         <div className="chart-toolbar">
-          <ChartEditor spec={spec} profiles={profiles} onKind={(k: ChartKind) => edit(specForKind(spec, k, columns, sample))} onChange={edit} />
+          {showEditor ? <ChartEditor spec={spec} profiles={profiles} onKind={(k: ChartKind) => edit(specForKind(spec, k, columns, sample))} onChange={edit} /> : <span />}
           <div className="chart-actions">
-            <Button appearance="secondary" title="Go back to the suggested chart" onClick={() => edit(suggested)}>
-              Suggest
-            </Button>
+            {showEditor && (
+              <Button appearance="secondary" title="Go back to the suggested chart" onClick={() => edit(suggested)}>
+                Suggest
+              </Button>
+            )}
             <Button appearance="secondary" id="chart-export-png" disabled={!option} title="Export the chart as a PNG image" onClick={() => exportAs('png')}>
               PNG
             </Button>
