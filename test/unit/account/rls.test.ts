@@ -4,6 +4,8 @@
  * `authenticated` role with the JWT claims GUC set the way PostgREST sets it.
  */
 import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { startPostgres, type PostgresServer } from '../../helpers/postgres';
 import { applySupabaseSchema, asUser, createAuthUser } from '../../helpers/supabaseDb';
@@ -137,5 +139,16 @@ describe('account: Supabase migrations and row-level security (real PostgreSQL)'
     });
     const r = await db.query(`select name from saved_queries where workspace_id = $1 and query_id = 'lww'`, [wsA]);
     assert.equal(r.rows[0].name, 'new');
+  });
+
+  it('migrations can be applied again without errors or data changes (safe to re-run)', async () => {
+    const counts = async () => (await db.query(`select (select count(*) from workspaces) w, (select count(*) from workspace_members) m, (select count(*) from saved_queries) q, (select count(*) from storage.buckets) b`)).rows[0];
+    const before = await counts();
+    const dir = join(__dirname, '..', '..', '..', 'supabase', 'migrations');
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.sql')).sort()) pg.psql(readFileSync(join(dir, f), 'utf8'));
+    assert.deepEqual(await counts(), before);
+    // and RLS is still on everywhere
+    const off = await db.query(`select relname from pg_class where relnamespace = 'public'::regnamespace and relkind = 'r' and not relrowsecurity`);
+    assert.deepEqual(off.rows, []);
   });
 });
