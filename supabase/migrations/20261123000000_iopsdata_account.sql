@@ -207,6 +207,32 @@ grant select, insert, update, delete on public.workspaces, public.workspace_memb
 revoke execute on function public.is_workspace_member(uuid), public.is_workspace_admin(uuid) from public, anon;
 grant execute on function public.is_workspace_member(uuid), public.is_workspace_admin(uuid) to authenticated;
 
+-- Inviting a teammate by email: auth.users is not readable through the API, so an admin of the workspace calls
+-- this function (definer rights, admin check inside). Returns the member's user id; one-line errors otherwise.
+create or replace function public.add_workspace_member(ws uuid, member_email text, member_role text default 'member')
+returns uuid language plpgsql security definer set search_path = '' as $$
+declare
+  uid uuid;
+begin
+  if not public.is_workspace_admin(ws) then
+    raise exception 'only an owner or admin of the workspace can add members' using errcode = '42501';
+  end if;
+  if member_role not in ('admin', 'member') then
+    raise exception 'role must be admin or member' using errcode = '22023';
+  end if;
+  select u.id into uid from auth.users u where lower(u.email) = lower(trim(member_email));
+  if uid is null then
+    raise exception 'no iOpsData account uses that email; ask them to sign in once first' using errcode = 'P0002';
+  end if;
+  insert into public.workspace_members (workspace_id, user_id, role) values (ws, uid, member_role)
+  on conflict (workspace_id, user_id) do update set role = excluded.role
+  where public.workspace_members.role <> 'owner';
+  return uid;
+end;
+$$;
+revoke execute on function public.add_workspace_member(uuid, text, text) from public, anon;
+grant execute on function public.add_workspace_member(uuid, text, text) to authenticated;
+
 -- ------------------------------------------------------------------------------------------------ Storage
 -- "<uuid>/…" → the uuid; anything else → null (never an error, so policies on other buckets' objects stay safe).
 create or replace function public.path_workspace_id(p text)

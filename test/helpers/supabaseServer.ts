@@ -158,7 +158,7 @@ export class FakeSupabase {
       const pgErr = err as { code?: string; message?: string; detail?: string };
       if (pgErr.code) {
         // PostgREST maps insufficient_privilege / RLS violations to 403 (401 for anon), unique violations to 409.
-        const status = pgErr.code === '42501' ? 403 : pgErr.code === '23505' ? 409 : pgErr.code.startsWith('22') || pgErr.code.startsWith('23') ? 400 : 500;
+        const status = pgErr.code === '42501' ? 403 : pgErr.code === '23505' ? 409 : pgErr.code === 'P0002' ? 404 : pgErr.code.startsWith('22') || pgErr.code.startsWith('23') ? 400 : 500;
         return send(res, status, { code: pgErr.code, message: pgErr.message, details: pgErr.detail ?? null, hint: null });
       }
       send(res, 500, { message: String((err as Error)?.message ?? err) });
@@ -313,7 +313,17 @@ export class FakeSupabase {
 
   private async rest(req: IncomingMessage, res: ServerResponse, url: URL, raw: Buffer): Promise<void> {
     const claims = this.claimsOf(req);
-    const table = q(decodeURIComponent(url.pathname.slice('/rest/v1/'.length)));
+    const route = decodeURIComponent(url.pathname.slice('/rest/v1/'.length));
+    if (route.startsWith('rpc/')) {
+      // RPC: POST /rest/v1/rpc/<function> with named arguments as a JSON object; a scalar result is returned as is.
+      const fn = q(route.slice(4));
+      const args = raw.length ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : {};
+      const names = Object.keys(args);
+      const sql = `select public.${fn}(${names.map((n, i) => `${q(n)} => $${i + 1}`).join(', ')}) as result`;
+      const rows = await this.asRequester(claims, async (c) => (await c.query(sql, names.map((n) => args[n]))).rows);
+      return send(res, 200, rows[0]?.result ?? null);
+    }
+    const table = q(route);
     const prefer = String(req.headers.prefer ?? '');
     const params: unknown[] = [];
     const where: string[] = [];

@@ -186,3 +186,10 @@ export async function resolveWorkspace(client: SupabaseClient, userId: string, p
   if (created.error) remoteError('Creating your workspace', created.error);
   return created.data as { id: string; name: string };
 }
+
+/** Adds a teammate (who has signed in once) to the workspace; only owners/admins may (checked by the server). */
+export async function addWorkspaceMember(client: SupabaseClient, workspaceId: string, email: string, role: 'member' | 'admin' = 'member'): Promise<string> {
+  const { data, error } = await client.rpc('add_workspace_member', { ws: workspaceId, member_email: email.trim(), member_role: role });
+  if (error) remoteError(`Adding ${email.trim()}`, error);
+  return data as string;
+}

@@ -91,6 +91,19 @@ export function registerAccount(fc: FeatureContext, _connections: ConnectionsApi
       }),
     ),
     vscode.commands.registerCommand(
+      'iopsdata.account.addMember',
+      run('Add team member', async (emailArg?: string, roleArg?: 'member' | 'admin') => {
+        const email = typeof emailArg === 'string' ? emailArg : await vscode.window.showInputBox({ title: 'Add a teammate to your iOpsData workspace', prompt: 'Their account email (they must have signed in once)', ignoreFocusOut: true });
+        if (!email) return undefined;
+        const role = roleArg === 'admin' || roleArg === 'member' ? roleArg : ((await vscode.window.showQuickPick(['member', 'admin'], { title: 'Role' })) as 'member' | 'admin' | undefined);
+        if (!role) return undefined;
+        await service.addMember(email, role);
+        const next = await vscode.window.showInformationMessage(`${email.trim()} can now sync this workspace. Send them the team key so shared connections decrypt.`, 'Export Team Key');
+        if (next) await vscode.commands.executeCommand('iopsdata.account.exportTeamKey');
+        return true;
+      }),
+    ),
+    vscode.commands.registerCommand(
       'iopsdata.account.exportTeamKey',
       run('Export team key', async () => {
         const text = await service.exportTeamKey();

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { Session, SupabaseClient } from '@supabase/supabase-js';
 import { AUTH_STORAGE_KEY, createAccountClient, validateAccountConfig, type AccountConfig } from '../../core/account/client';
 import * as auth from '../../core/account/auth';
-import { SupabaseRemoteStore, resolveWorkspace } from '../../core/account/remote';
+import { SupabaseRemoteStore, addWorkspaceMember, resolveWorkspace } from '../../core/account/remote';
 import { SyncEngine, type ConflictNotice, type SyncReport } from '../../core/account/syncEngine';
 import { exportTeamKey, generateTeamKey, importTeamKey } from '../../core/account/crypto';
 import { basicProfile, uploadFileAsset } from '../../core/account/files';
@@ -406,6 +406,13 @@ export class AccountService implements vscode.Disposable {
     meta ??= basicProfile(fileName, bytes, stat.mtime);
     const asset = await uploadFileAsset(this.getClient(), workspaceId, fileName, bytes, meta, ac.signal);
     return asset.storagePath;
+  }
+
+  async addMember(email: string, role: 'member' | 'admin'): Promise<void> {
+    const session = await this.currentSession();
+    if (!session) throw new UserError('Sign in first (iOpsData: Sign In).');
+    const { workspaceId } = await this.engineFor(session);
+    await addWorkspaceMember(this.getClient(), workspaceId, email, role);
   }
 
   // ---------------------------------------------------------------------------------------- team key

@@ -10,7 +10,7 @@ import { applySupabaseSchema } from '../../helpers/supabaseDb';
 import { startFakeSupabase, type FakeSupabase } from '../../helpers/supabaseServer';
 import { AUTH_STORAGE_KEY, MemoryAuthStorage, createAccountClient, validateAccountConfig } from '../../../src/core/account/client';
 import { completeFromCallback, sendEmailCode, signInWithPassword, signOut, startOAuth, verifyEmailCode } from '../../../src/core/account/auth';
-import { SupabaseRemoteStore, resolveWorkspace } from '../../../src/core/account/remote';
+import { SupabaseRemoteStore, addWorkspaceMember, resolveWorkspace } from '../../../src/core/account/remote';
 import { SyncEngine, type Collection, type LocalSource, type StateStore, type SyncState } from '../../../src/core/account/syncEngine';
 import { generateTeamKey } from '../../../src/core/account/crypto';
 import { uploadFileAsset } from '../../../src/core/account/files';
@@ -283,6 +283,31 @@ describe('account: supabase-js against a loopback Supabase on real PostgreSQL', 
       assert.equal(row[0].sql, 'select 42');
     });
 
+    it("team: the owner adds Bob by email; Bob then syncs the workspace's connections with the shared key", async () => {
+      const a = await machine('alice@example.test', 'alice-password');
+      const bob = await machine('bob@example.test', 'bob-password');
+      await assert.rejects(addWorkspaceMember(bob.client, a.ws.id, 'carol@example.test'), /Adding carol@example.test failed: only an owner or admin/);
+      await assert.rejects(addWorkspaceMember(a.client, a.ws.id, 'nobody@example.test'), /ask them to sign in once first/);
+      assert.equal(await addWorkspaceMember(a.client, a.ws.id, ' BOB@example.test '), bobId);
+      // Bob now belongs to two workspaces and picks Alice's (as importing her team key does)
+      const { client } = newClient();
+      await signInWithPassword(client, 'bob@example.test', 'bob-password');
+      const ws = await resolveWorkspace(client, bobId, a.ws.id);
+      assert.equal(ws.id, a.ws.id);
+      const local = new Machine();
+      const engine = new SyncEngine(local, new SupabaseRemoteStore({ client, workspaceId: ws.id, userId: bobId, teamKey: async () => teamKey }), local);
+      const r = await engine.sync({ collections: ['connections'] });
+      assert.equal(r.error, undefined, String(r.error));
+      assert.deepEqual(Object.keys(local.values.connections), ['Prod PG']);
+      assert.equal((local.values.connections['Prod PG'] as { password: string }).password, 'pg-secret-123');
+      // a member cannot promote himself through the function either
+      await assert.rejects(addWorkspaceMember(client, a.ws.id, 'bob@example.test', 'admin'), /only an owner or admin/);
+      // without the team key the same rows cannot be read
+      const noKey = new SyncEngine(new Machine(), new SupabaseRemoteStore({ client, workspaceId: ws.id, userId: bobId, teamKey: async () => generateTeamKey() }), new Machine());
+      const r2 = await noKey.sync({ collections: ['connections'] });
+      assert.match(String(r2.error), /different team key/);
+    });
+
     it('uploads a profiled file to the workspace bucket with its profile; other users cannot download it', async () => {
       const a = await machine('alice@example.test', 'alice-password');
       const csv = Buffer.from('id,name\n1,Ada\n2,Linus\n');
@@ -294,10 +319,11 @@ describe('account: supabase-js against a loopback Supabase on real PostgreSQL', 
       const dl = await a.client.storage.from('workspace-files').download(asset.storagePath);
       assert.equal(Buffer.from(await dl.data!.arrayBuffer()).toString(), csv.toString());
 
-      const bob = await machine('bob@example.test', 'bob-password');
-      const bobDl = await bob.client.storage.from('workspace-files').download(asset.storagePath);
-      assert.ok(bobDl.error, 'Bob must not download Alice’s file');
-      await assert.rejects(uploadFileAsset(bob.client, a.ws.id, 'x.csv', csv, {}), /row-level security/);
+      await sb.createUser('eve@example.test', 'eve-password');
+      const eve = await machine('eve@example.test', 'eve-password');
+      const eveDl = await eve.client.storage.from('workspace-files').download(asset.storagePath);
+      assert.ok(eveDl.error, 'a non-member must not download the file');
+      await assert.rejects(uploadFileAsset(eve.client, a.ws.id, 'x.csv', csv, {}), /row-level security/);
     });
   });
 });
