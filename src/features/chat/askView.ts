@@ -149,13 +149,13 @@ export class AskViewProvider implements vscode.WebviewViewProvider, vscode.Dispo
   }
 
   /** Asks a question as if typed in the view (also used by the integration tests). */
-  async ask(question: string): Promise<AskTurn | undefined> {
+  async ask(question: string, connectionOverride?: string): Promise<AskTurn | undefined> {
     question = question.trim();
     if (!question) return undefined;
     this.current?.abort();
     const ac = new AbortController();
     this.current = ac;
-    const connectionId = this.connectionId();
+    const connectionId = connectionOverride ?? this.connectionId();
     const connectionName = this.ai.connections.list().find((c) => c.id === connectionId)?.name ?? connectionId;
     const turn: AskTurn = { id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`, question, connectionId, connectionName, status: 'pending', progress: 'Reading the schema…' };
     const history = this.turns.filter((t) => t.status === 'done' && t.connectionId === connectionId && t.sql).map((t) => ({ question: t.question, sql: t.sql, explanation: t.explanation }));

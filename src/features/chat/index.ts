@@ -25,11 +25,11 @@ export function registerChat(fc: FeatureContext, connections: ConnectionsApi, ru
   subs.push(vscode.window.registerWebviewViewProvider(ASK_VIEW_ID, askView, { webviewOptions: { retainContextWhenHidden: true } }));
   // Asks through the Ask view's pipeline (shows the view first); returns the finished turn. Also used by tests.
   subs.push(
-    vscode.commands.registerCommand('iopsdata.ai.ask', async (question?: unknown) => {
+    vscode.commands.registerCommand('iopsdata.ai.ask', async (question?: unknown, options?: { connectionId?: string }) => {
       const q = typeof question === 'string' ? question : await vscode.window.showInputBox({ prompt: 'Ask a question about your data' });
       if (!q) return undefined;
       void vscode.commands.executeCommand(`${ASK_VIEW_ID}.focus`).then(undefined, () => undefined);
-      return askView.ask(q);
+      return askView.ask(q, typeof options?.connectionId === 'string' ? options.connectionId : undefined);
     }),
   );
   // Chat and LM tools are stable in 1.100, but a host without chat (e.g. some forks) must still activate.
