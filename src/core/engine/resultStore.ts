@@ -277,39 +277,37 @@ class SpilledResult implements ResultSet {
     }
   }
 
+  /**
+   * Appends a batch column-wise in DuckDB data chunks (2,048 rows each): much faster than cell-by-cell appends.
+   * Values are converted to what each storage type takes (bigint for BIGINT/HUGEINT, text for VARCHAR).
+   */
   private append(batch: unknown[][]) {
-    const a = this.appender;
+    const api = require('@duckdb/node-api') as typeof import('@duckdb/node-api');
+    const storageType = { int: api.BIGINT, hugeint: api.HUGEINT, float: api.DOUBLE, bool: api.BOOLEAN } as Record<string, any>;
+    const types = [api.BIGINT, ...this.kinds.map((k) => storageType[k] ?? api.VARCHAR)];
     const kinds = this.kinds;
-    for (const row of batch) {
-      a.appendBigInt(BigInt(this.rowCount));
-      this.rowCount++;
+    for (let from = 0; from < batch.length; from += 2048) {
+      const rows = batch.slice(from, from + 2048);
+      const n = rows.length;
+      const cols: unknown[][] = [new Array(n)];
+      for (let r = 0; r < n; r++) cols[0][r] = BigInt(this.rowCount + from + r);
       for (let k = 0; k < kinds.length; k++) {
-        const v = row[k];
-        if (v === null || v === undefined) {
-          a.appendNull();
-          continue;
+        const out = new Array(n);
+        const kind = kinds[k];
+        for (let r = 0; r < n; r++) {
+          const v = rows[r][k];
+          if (v === null || v === undefined) out[r] = null;
+          else if (kind === 'int' || kind === 'hugeint') out[r] = typeof v === 'number' ? BigInt(Math.trunc(v)) : BigInt(String(v));
+          else if (kind === 'float') out[r] = typeof v === 'number' ? v : Number(v);
+          else if (kind === 'bool') out[r] = Boolean(v);
+          else out[r] = typeof v === 'object' ? JSON.stringify(v) : String(v);
         }
-        switch (kinds[k]) {
-          case 'int':
-            if (typeof v === 'number' && Number.isInteger(v)) a.appendBigInt(BigInt(v));
-            else a.appendBigInt(BigInt(String(v)));
-            break;
-          case 'hugeint':
-            a.appendHugeInt(BigInt(typeof v === 'number' ? Math.trunc(v) : String(v)));
-            break;
-          case 'float':
-            a.appendDouble(typeof v === 'number' ? v : Number(v));
-            break;
-          case 'bool':
-            a.appendBoolean(Boolean(v));
-            break;
-          default:
-            a.appendVarchar(typeof v === 'object' ? JSON.stringify(v) : String(v));
-        }
+        cols.push(out);
       }
-      a.endRow();
+      const chunk = api.DuckDBDataChunk.create(types, n);
+      chunk.setColumns(cols as any);
+      this.appender.appendDataChunk(chunk);
     }
-    this.rowCount -= batch.length; // the caller adds the batch once it is flushed (visible to readers)
   }
 
   private wake() {
