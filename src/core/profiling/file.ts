@@ -285,7 +285,7 @@ export async function profileFile(path: string, options: ProfileOptions = {}, co
     // Phases: stats, values, histograms.
     const rel = await profileRelation(db, relation, source.columns, {
       bins: options.bins ?? 20,
-      exactQuantileMaxRows: options.exactQuantileMaxRows ?? 2_000_000,
+      exactQuantileMaxRows: options.exactQuantileMaxRows ?? 500_000,
       rowCount: profile.rowCount,
       signal,
       onPhase: (phase, columns) => {

@@ -61,7 +61,7 @@ export async function profileTable(connection: Connection, ref: TableRef, option
   t = performance.now();
   const rel = await profileRelation(runner, relation, planColumns, {
     bins: options.bins ?? 20,
-    exactQuantileMaxRows: options.exactQuantileMaxRows ?? 2_000_000,
+    exactQuantileMaxRows: options.exactQuantileMaxRows ?? 500_000,
     signal,
     onPhase: (phase, columns, rowCount) => {
       profile.rowCount = rowCount;

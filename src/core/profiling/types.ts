@@ -152,7 +152,7 @@ export interface ProfileOptions {
   sampleRows?: number;
   /** Histogram bins (default 20). */
   bins?: number;
-  /** Quantiles are exact up to this many rows, t-digest above (default 2,000,000). */
+  /** Quantiles are exact up to this many rows, t-digest above (default 500,000). */
   exactQuantileMaxRows?: number;
   /** DuckDB memory limit (default '400MB'); peak RSS stays under ~600 MB with it. */
   memoryLimit?: string;
