@@ -89,7 +89,10 @@ export function AskApp() {
   });
 
   const count = state?.turns.length ?? 0;
-  useEffect(() => endRef.current?.scrollIntoView?.({ block: 'end' }), [count]);
+  // Block body on purpose: newer Chromium returns a Promise from scrollIntoView, and React would call it as cleanup.
+  useEffect(() => {
+    endRef.current?.scrollIntoView?.({ block: 'end' });
+  }, [count]);
 
   if (!state) return <div className="ask-loading"><ProgressRing /></div>;
   const busy = state.turns.some((t) => t.status === 'pending');
