@@ -47,7 +47,8 @@ export class AiService {
     readonly connections: ConnectionsApi,
   ) {
     this.logger = channelLogger(fc.log);
-    fc.extension.subscriptions.push(this.usageEmitter);
+    // Edited or removed connections may point at another database now: their cached schema is stale.
+    fc.extension.subscriptions.push(this.usageEmitter, connections.onDidChange(() => this.schemaCache.invalidate()));
   }
 
   apiKey(id: HttpProviderId): Thenable<string | undefined> {
