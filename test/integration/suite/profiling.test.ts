@@ -1,0 +1,61 @@
+/**
+ * Profiling inside the real VS Code extension host: `iopsdata.profile.file` on a CSV in the workspace opens the
+ * profile panel and returns the profile (computed by the real DuckDB), a second run comes from the cache, and the
+ * command is contributed to the explorer context menu for data files.
+ */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { FileProfile } from '../../../src/core/profiling/types';
+
+describe('profiling in the extension host', function () {
+  this.timeout(120_000);
+  let csv: string;
+
+  before(async () => {
+    await vscode.extensions.getExtension('iopsdata.iopsdata')!.activate();
+    const root = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    csv = path.join(root, 'profile-me.csv');
+    fs.writeFileSync(csv, 'id,city,amount\n1,Paris,10\n2,Rome,20\n3,Paris,\n4,Oslo,40\n');
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    fs.rmSync(csv, { force: true });
+  });
+
+  it('profiles a workspace CSV, opens the panel and returns the profile', async () => {
+    const profile = (await vscode.commands.executeCommand('iopsdata.profile.file', vscode.Uri.file(csv))) as FileProfile;
+    assert.ok(profile, 'the command returns the profile');
+    assert.equal(profile.rowCount, 4);
+    assert.deepEqual(profile.columns.map((c) => c.name), ['id', 'city', 'amount']);
+    const city = profile.columns[1];
+    assert.deepEqual(city.topValues[0], { value: 'Paris', count: 2 });
+    assert.equal(profile.columns[2].nullCount, 1);
+    assert.equal(profile.columns[2].mean, 70 / 3);
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
+    assert.ok(
+      tabs.some((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Profile: profile-me.csv'),
+      `profile panel open among: ${tabs.map((t) => t.label).join(', ')}`,
+    );
+  });
+
+  it('answers from the cache while the file is unchanged', async () => {
+    const started = Date.now();
+    const again = (await vscode.commands.executeCommand('iopsdata.profile.file', vscode.Uri.file(csv))) as FileProfile;
+    assert.equal(again.rowCount, 4);
+    assert.ok(Date.now() - started < 2000);
+  });
+
+  it('contributes Profile File to the explorer menu for data files', () => {
+    const pkg = vscode.extensions.getExtension('iopsdata.iopsdata')!.packageJSON as {
+      contributes: { menus: Record<string, { command: string; when?: string }[]> };
+    };
+    const entry = pkg.contributes.menus['explorer/context'].find((m) => m.command === 'iopsdata.profile.file');
+    assert.ok(entry?.when);
+    const re = /\/(.*)\/i/.exec(entry.when!)![1];
+    for (const name of ['a.csv', 'b.tsv', 'c.parquet', 'd.jsonl', 'e.csv.gz', 'f.ndjson.zst']) assert.ok(new RegExp(re, 'i').test(name), name);
+    for (const name of ['a.sql', 'b.csv.bak', 'c.py']) assert.ok(!new RegExp(re, 'i').test(name), name);
+  });
+});
