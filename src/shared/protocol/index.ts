@@ -4,3 +4,4 @@ export * from './charts';
 export * from './ask';
 export {};
 export * from './profile';
+export * from './lineage';

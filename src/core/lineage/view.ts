@@ -1,0 +1,139 @@
+/**
+ * Turns analysis results into the node/edge graph the lineage webview draws: tables (sources, intermediates,
+ * targets, paths), CTEs and query results as nodes with their columns; table-flow and column-flow edges. Pure data,
+ * shared by the VS Code feature and tests.
+ */
+import type { ProjectGraph } from './dbt';
+import type { ScriptLineage, StatementLineage } from './types';
+
+export type ViewNodeKind = 'source' | 'target' | 'intermediate' | 'cte' | 'result' | 'path' | 'model' | 'seed' | 'table';
+
+export interface ViewNode {
+  id: string;
+  kind: ViewNodeKind;
+  label: string;
+  columns: string[];
+  /** File to open on click (dbt models, seeds, sources' yml) — absolute or project-relative. */
+  path?: string;
+  /** 0-based line of the defining statement in the analysed file (CTEs, targets). */
+  line?: number;
+}
+
+export interface ViewEdge {
+  from: string;
+  to: string;
+  /** Column flow: `fromColumn` of `from` feeds `toColumn` of `to`. */
+  fromColumn?: string;
+  toColumn?: string;
+}
+
+export interface ViewGraph {
+  nodes: ViewNode[];
+  edges: ViewEdge[];
+  /** Node to centre on (the current model / statement target). */
+  focus?: string;
+  /** Short text summary lines (for "Explain lineage"). */
+  summary: string[];
+  /** Statements analysed only partly, with the reason. */
+  problems: string[];
+}
+
+const key = (name: string) => name.toLowerCase();
+
+/** `a.b.col` → [`a.b`, `col`]; a bare `col` (plain SELECT output) → [undefined, `col`]. */
+export function splitColumnRef(ref: string): [string | undefined, string] {
+  const i = ref.lastIndexOf('.');
+  return i < 0 ? [undefined, ref] : [ref.slice(0, i), ref.slice(i + 1)];
+}
+
+export function scriptView(script: ScriptLineage, only?: number): ViewGraph {
+  const statements = only === undefined ? script.statements : script.statements.filter((s) => s.index === only);
+  const nodes = new Map<string, ViewNode>();
+  const edges: ViewEdge[] = [];
+  const edgeKeys = new Set<string>();
+  const intermediates = new Set(script.intermediates.map(key));
+  const targets = new Set(script.targets.map(key));
+  const node = (name: string, kind: ViewNodeKind, line?: number): ViewNode => {
+    const id = `t:${key(name)}`;
+    let n = nodes.get(id);
+    if (!n) {
+      const k: ViewNodeKind = name.startsWith('path:') ? 'path' : kind;
+      n = { id, kind: k, label: name, columns: [], ...(line !== undefined ? { line } : {}) };
+      nodes.set(id, n);
+    }
+    return n;
+  };
+  const kindOf = (name: string): ViewNodeKind => (intermediates.has(key(name)) ? 'intermediate' : targets.has(key(name)) ? 'target' : 'source');
+  const addColumn = (n: ViewNode, col: string) => {
+    if (!n.columns.some((c) => c.toLowerCase() === col.toLowerCase())) n.columns.push(col);
+  };
+  const edge = (e: ViewEdge) => {
+    const k = `${e.from}|${e.to}|${e.fromColumn ?? ''}|${e.toColumn ?? ''}`.toLowerCase();
+    if (!edgeKeys.has(k)) {
+      edgeKeys.add(k);
+      edges.push(e);
+    }
+  };
+  const summary: string[] = [];
+  const problems: string[] = [];
+  let focus: string | undefined;
+  for (const st of statements) {
+    const line = st.range.line;
+    const outs = st.targets.length ? st.targets.map((t) => node(t, kindOf(t), line)) : [];
+    if (!outs.length && st.type.startsWith('select')) {
+      const r: ViewNode = { id: `r:${st.index}`, kind: 'result', label: `query #${st.index + 1} result`, columns: [], line };
+      nodes.set(r.id, r);
+      outs.push(r);
+    }
+    for (const o of outs) {
+      if (o.kind === 'source') o.kind = kindOf(o.label);
+    }
+    const ins = st.sources.map((s) => node(s, kindOf(s)));
+    for (const i of ins) for (const o of outs) if (i.id !== o.id) edge({ from: i.id, to: o.id });
+    for (const c of st.ctes) {
+      const cte: ViewNode = { id: `c:${st.index}:${key(c)}`, kind: 'cte', label: c, columns: [], line };
+      nodes.set(cte.id, cte);
+      for (const o of outs) edge({ from: cte.id, to: o.id });
+    }
+    for (const e of st.columnLineage) {
+      const [st1, sc] = splitColumnRef(e.source);
+      const [tt, tc] = splitColumnRef(e.target);
+      if (!st1) continue;
+      const from = node(st1, kindOf(st1));
+      const to = tt ? node(tt, kindOf(tt)) : outs[0];
+      if (!to) continue;
+      addColumn(from, sc);
+      addColumn(to, tc);
+      edge({ from: from.id, to: to.id, fromColumn: sc, toColumn: tc });
+    }
+    if (!focus && outs[0]) focus = outs[0].id;
+    summary.push(describe(st));
+    if (st.error) problems.push(`statement ${st.index + 1} (line ${st.range.line + 1}): ${st.error}`);
+  }
+  return { nodes: [...nodes.values()], edges, focus, summary, problems };
+}
+
+/** One line per statement: "INSERT into mart.t from raw.a, raw.b (3 column flows; CTEs: x, y)". */
+export function describe(st: StatementLineage): string {
+  const kind = st.type.replace(/_/g, ' ').toUpperCase();
+  const parts = [`${kind}`];
+  if (st.targets.length) parts.push(`into ${st.targets.join(', ')}`);
+  if (st.sources.length) parts.push(`from ${st.sources.join(', ')}`);
+  if (!st.targets.length && !st.sources.length) parts.push('(no data movement)');
+  const extra: string[] = [];
+  if (st.columnLineage.length) extra.push(`${st.columnLineage.length} column flow${st.columnLineage.length === 1 ? '' : 's'}`);
+  if (st.ctes.length) extra.push(`CTEs: ${st.ctes.join(', ')}`);
+  if (st.partial) extra.push('analysed only partly');
+  return parts.join(' ') + (extra.length ? ` (${extra.join('; ')})` : '');
+}
+
+/** The dbt model DAG as a view graph (ids kept: `model.x`, `source.s.t`, `seed.x`). */
+export function projectView(graph: ProjectGraph, focus?: string): ViewGraph {
+  return {
+    nodes: graph.nodes.map((n) => ({ id: n.id, kind: n.kind, label: n.name, columns: [], ...(n.path ? { path: n.path } : {}) })),
+    edges: graph.edges.map((e) => ({ from: e.from, to: e.to })),
+    focus,
+    summary: [`${graph.nodes.length} nodes, ${graph.edges.length} edges`],
+    problems: graph.problems.map((p) => `${p.path}: ${p.message}`),
+  };
+}
