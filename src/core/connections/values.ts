@@ -10,6 +10,8 @@
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
 
+const MAX_EXACT_DECIMAL = 999_999_999_999_999n;
+
 export function bigintJson(v: bigint): number | string {
   return v <= MAX_SAFE && v >= MIN_SAFE ? Number(v) : v.toString();
 }
@@ -69,8 +71,20 @@ export function jsonValue(v: unknown): unknown {
 
 function duckDbValueJson(name: string, v: Record<string, unknown>): unknown {
   switch (name) {
-    case 'DuckDBDecimalValue':
+    case 'DuckDBDecimalValue': {
+      // Fast path: up to 15 significant digits, value / 10^scale is the correctly rounded double and prints back
+      // exactly (what decimalJson would decide from the text, without formatting the text first).
+      const raw = v.value as bigint;
+      const scale = v.scale as number;
+      if (typeof raw === 'bigint' && raw <= MAX_EXACT_DECIMAL && raw >= -MAX_EXACT_DECIMAL && scale <= 22) return Number(raw) / 10 ** scale + 0;
       return decimalJson(String(v));
+    }
+    case 'DuckDBDateValue': {
+      const days = v.days as number;
+      // 0000-01-01 … 9999-12-31 format like toISOString; other (and infinite) dates keep DuckDB's own text.
+      if (Number.isInteger(days) && days >= -719528 && days <= 2932896) return new Date(days * 86_400_000).toISOString().slice(0, 10);
+      return String(v);
+    }
     case 'DuckDBTimestampValue':
     case 'DuckDBTimestampTZValue':
     case 'DuckDBTimestampMillisecondsValue':
