@@ -1,3 +1,187 @@
+/**
+ * SQL lineage in VS Code: "Show lineage" (explorer/editor context on .sql), an "Explain lineage" CodeLens per
+ * statement, the dbt model DAG kept up to date by a file watcher, and parse problems as diagnostics. Commands return
+ * their data so integration tests can check results without reading the webview.
+ */
+import * as vscode from 'vscode';
+import { dirname, join, basename, extname } from 'node:path';
+import { existsSync } from 'node:fs';
 import type { FeatureContext } from '../context';
+import { LineagePanels } from './panel';
+import { lineageDiagnostics } from './diagnostics';
+import type { ScriptLineage, StatementLineage } from '../../core/lineage';
+import type { ViewGraph } from '../../core/lineage/view';
+import type { ProjectGraph, ProjectGraphCache } from '../../core/lineage/dbt';
 
-export function registerLineage(_fc: FeatureContext): void {}
+// The engine (and node-sql-parser behind it) loads on first use, not at activation.
+const engine = () => require('../../core/lineage') as typeof import('../../core/lineage');
+const views = () => require('../../core/lineage/view') as typeof import('../../core/lineage/view');
+const dbt = () => require('../../core/lineage/dbt') as typeof import('../../core/lineage/dbt');
+
+function dialectFor(): string {
+  return vscode.workspace.getConfiguration('iopsdata.lineage').get<string>('dialect') || 'ansi';
+}
+
+/** The nearest folder at or above `file` that holds dbt_project.yml. */
+export function findDbtRoot(file: string): string | undefined {
+  let dir = dirname(file);
+  for (;;) {
+    if (existsSync(join(dir, 'dbt_project.yml'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
+async function documentFor(arg: unknown): Promise<vscode.TextDocument | undefined> {
+  if (arg instanceof vscode.Uri) return vscode.workspace.openTextDocument(arg);
+  if (typeof arg === 'string') return vscode.workspace.openTextDocument(vscode.Uri.file(arg));
+  return vscode.window.activeTextEditor?.document;
+}
+
+function analyse(doc: vscode.TextDocument): ScriptLineage {
+  const inDbt = doc.uri.scheme === 'file' && findDbtRoot(doc.uri.fsPath) !== undefined;
+  return engine().analyzeScript(doc.getText(), {
+    dialect: dialectFor(),
+    thisName: inDbt ? basename(doc.uri.fsPath, extname(doc.uri.fsPath)) : undefined,
+  });
+}
+
+export interface ShowLineageResult {
+  lineage: ScriptLineage;
+  graph: ViewGraph;
+}
+
+export interface ExplainResult {
+  statement: StatementLineage;
+  summary: string;
+  graph: ViewGraph;
+}
+
+export function registerLineage(fc: FeatureContext): void {
+  const panels = new LineagePanels(fc);
+  const diagnostics = vscode.languages.createDiagnosticCollection('iopsdata-lineage');
+  const codeLensChanged = new vscode.EventEmitter<void>();
+  let dbtState: { root: string; cache: ProjectGraphCache; focus?: string; watcher: vscode.FileSystemWatcher; timer?: NodeJS.Timeout } | undefined;
+
+  const lineResolver = (doc: vscode.TextDocument, graph: ViewGraph) => (id: string) => {
+    const n = graph.nodes.find((x) => x.id === id);
+    return n && n.line !== undefined ? { uri: doc.uri, line: n.line } : undefined;
+  };
+
+  const refreshDiagnostics = (doc: vscode.TextDocument, result?: ScriptLineage) => {
+    if (doc.languageId !== 'sql' && doc.languageId !== 'jinja-sql') return;
+    try {
+      diagnostics.set(doc.uri, lineageDiagnostics(doc, result ?? analyse(doc)));
+    } catch (err) {
+      fc.log.warn(`lineage diagnostics: ${(err as Error).message}`);
+    }
+  };
+
+  const show = async (arg?: unknown): Promise<ShowLineageResult | undefined> => {
+    const doc = await documentFor(arg);
+    if (!doc) {
+      void vscode.window.showWarningMessage('Open or select a .sql file to show its lineage.');
+      return undefined;
+    }
+    const lineage = analyse(doc);
+    refreshDiagnostics(doc, lineage);
+    const graph = views().scriptView(lineage);
+    panels.show('file', `Lineage: ${basename(doc.uri.path)}`, graph, lineResolver(doc, graph));
+    return { lineage, graph };
+  };
+
+  const explain = async (uriArg?: unknown, index?: number): Promise<ExplainResult | undefined> => {
+    const doc = await documentFor(uriArg);
+    if (!doc) return undefined;
+    const lineage = analyse(doc);
+    let i = typeof index === 'number' ? index : undefined;
+    if (i === undefined) {
+      const offset = vscode.window.activeTextEditor?.document === doc ? doc.offsetAt(vscode.window.activeTextEditor.selection.active) : 0;
+      i = lineage.statements.find((s) => offset >= s.range.start && offset <= s.range.end)?.index ?? 0;
+    }
+    const statement = lineage.statements.find((s) => s.index === i);
+    if (!statement) return undefined;
+    const graph = views().scriptView(lineage, i);
+    const summary = views().describe(statement);
+    panels.show('statement', `Lineage: statement ${i + 1} of ${basename(doc.uri.path)}`, graph, lineResolver(doc, graph));
+    return { statement, summary, graph };
+  };
+
+  const buildDag = async (root: string, focus?: string): Promise<{ project: ProjectGraph; graph: ViewGraph }> => {
+    const project = await dbt().buildProjectGraph(root, { cache: dbtState?.cache });
+    return { project, graph: views().projectView(project, focus) };
+  };
+
+  const showDbtDag = async (arg?: unknown): Promise<{ project: ProjectGraph; graph: ViewGraph } | undefined> => {
+    const doc = await documentFor(arg).catch(() => undefined);
+    const file = doc?.uri.scheme === 'file' ? doc.uri.fsPath : vscode.workspace.workspaceFolders?.[0]?.uri.fsPath + '/x';
+    const root = file ? findDbtRoot(file) : undefined;
+    if (!root) {
+      void vscode.window.showWarningMessage('No dbt_project.yml found above this file.');
+      return undefined;
+    }
+    const focus = doc && extname(doc.uri.fsPath) === '.sql' ? `model.${basename(doc.uri.fsPath, '.sql')}` : undefined;
+    if (!dbtState || dbtState.root !== root) {
+      dbtState?.watcher.dispose();
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(root, '**/*.{sql,yml,yaml,csv,json}'));
+      dbtState = { root, cache: new (dbt().ProjectGraphCache)(), focus, watcher };
+      const state = dbtState;
+      const onChange = () => {
+        // Debounced: a git checkout touches many files at once.
+        if (state.timer) clearTimeout(state.timer);
+        state.timer = setTimeout(() => {
+          if (!panels.isOpen('dbt')) return;
+          buildDag(state.root, state.focus).then(
+            (r) => panels.update('dbt', `dbt DAG: ${basename(state.root)}`, r.graph),
+            (err) => panels.error('dbt', (err as Error).message),
+          );
+        }, 300);
+      };
+      watcher.onDidChange(onChange);
+      watcher.onDidCreate(onChange);
+      watcher.onDidDelete(onChange);
+      fc.extension.subscriptions.push(watcher);
+    }
+    dbtState.focus = focus;
+    const result = await buildDag(root, focus);
+    panels.show('dbt', `dbt DAG: ${basename(root)}`, result.graph, (id) => {
+      const n = result.graph.nodes.find((x) => x.id === id);
+      return n?.path ? { uri: vscode.Uri.file(join(root, n.path)) } : undefined;
+    });
+    return result;
+  };
+
+  const codeLens: vscode.CodeLensProvider = {
+    onDidChangeCodeLenses: codeLensChanged.event,
+    provideCodeLenses(doc) {
+      const { renderJinja } = engine();
+      const { splitStatements } = require('../../core/connections/splitter') as typeof import('../../core/connections/splitter');
+      const sql = renderJinja(doc.getText()).sql;
+      return splitStatements(sql, { dialect: dialectFor() }).map((r, index) => {
+        const pos = new vscode.Position(r.line, r.column);
+        return new vscode.CodeLens(new vscode.Range(pos, pos), { title: 'Explain lineage', command: 'iopsdata.lineage.explainStatement', arguments: [doc.uri, index] });
+      });
+    },
+  };
+
+  const timers = new Map<string, NodeJS.Timeout>();
+  fc.extension.subscriptions.push(
+    panels,
+    diagnostics,
+    codeLensChanged,
+    vscode.commands.registerCommand('iopsdata.lineage.show', show),
+    vscode.commands.registerCommand('iopsdata.lineage.explainStatement', explain),
+    vscode.commands.registerCommand('iopsdata.lineage.showDbtDag', showDbtDag),
+    vscode.languages.registerCodeLensProvider([{ language: 'sql' }, { language: 'jinja-sql' }], codeLens),
+    vscode.workspace.onDidOpenTextDocument((d) => refreshDiagnostics(d)),
+    vscode.workspace.onDidSaveTextDocument((d) => refreshDiagnostics(d)),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      const k = e.document.uri.toString();
+      clearTimeout(timers.get(k));
+      timers.set(k, setTimeout(() => refreshDiagnostics(e.document), 500));
+    }),
+    vscode.workspace.onDidCloseTextDocument((d) => diagnostics.delete(d.uri)),
+    { dispose: () => dbtState?.watcher.dispose() },
+  );
+}
