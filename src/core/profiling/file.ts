@@ -123,9 +123,17 @@ async function detectCsv(db: ProfileDb, path: string, o: ProfileOptions, encodin
     skipRows: Number(s.SkipRows ?? 0),
     newline: unEmpty(s.NewLineDelimiter),
   };
-  const reader = `read_csv(${sqlString(path)}, ${opts.join(', ')})`;
-  const described = await db.query(`DESCRIBE SELECT * FROM ${reader}`, signal);
-  const columns = described.map((r) => ({ name: String(r.column_name), type: String(r.column_type), kind: columnKind(String(r.column_type)) }));
+  const sniffed = Array.isArray(s.Columns) ? (s.Columns as { name: unknown; type: unknown }[]) : [];
+  const columns = sniffed.map((c) => ({ name: String(c.name), type: String(c.type), kind: columnKind(String(c.type)) }));
+  // Read with exactly what was sniffed (auto_detect=false): the sample, the load and the profile then agree on
+  // columns and types, and the file is not sniffed again for each statement.
+  const explicit = [
+    'auto_detect=false',
+    ...csvOptions({ ...dialect, dateFormat: dialect.dateFormat ?? undefined, timestampFormat: dialect.timestampFormat ?? undefined }),
+    `columns={${columns.map((c) => `${sqlString(c.name)}: ${sqlString(c.type)}`).join(', ')}}`,
+    'store_rejects=true',
+  ];
+  const reader = columns.length ? `read_csv(${sqlString(path)}, ${explicit.join(', ')})` : `read_csv(${sqlString(path)}, ${opts.join(', ')})`;
   return { reader, columns, dialect };
 }
 
