@@ -82,7 +82,9 @@ function analyzeStatementUnsafe(text: string, index: number, dialect: Dialect, o
 export function analyzeScript(text: string, options: AnalyzeOptions = {}): ScriptLineage {
   const dialect = parseDialect(options.dialect);
   const rendered = renderJinja(text, { thisName: options.thisName });
-  const ranges = splitStatements(rendered.sql, { dialect });
+  // T-SQL batch separators (`GO` alone on a line) end statements; same length keeps offsets.
+  const sql = dialect === 'tsql' ? rendered.sql.replace(/^([ \t]*)GO([ \t]*)$/gim, '$1; $2') : rendered.sql;
+  const ranges = splitStatements(sql, { dialect });
   const statements: StatementLineage[] = [];
   for (const r of ranges) {
     throwIfAborted(options.signal);

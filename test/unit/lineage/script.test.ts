@@ -49,6 +49,13 @@ describe('lineage: script semantics', () => {
     assert.deepEqual(top('DROP TABLE IF EXISTS tab1; CREATE TABLE IF NOT EXISTS tab1 (col1 STRING)'), { sources: [], targets: ['tab1'], intermediates: [] });
   });
 
+  it('T-SQL: GO separates batches; statements without semicolons still count', () => {
+    const r = analyzeScript('SELECT * INTO #t FROM src\nGO\nINSERT INTO dst SELECT * FROM #t\ngo', { dialect: 'tsql' });
+    assert.equal(r.statements.length, 2);
+    assert.deepEqual([r.sources, r.targets, r.intermediates], [['src'], ['dst'], ['#t']]);
+    assert.deepEqual(top('insert into tab1 select * from foo\ninsert into tab2 select * from bar', 'tsql'), { sources: ['bar', 'foo'], targets: ['tab1', 'tab2'], intermediates: [] });
+  });
+
   it('names compare case-insensitively across statements but keep their first spelling', () => {
     assert.deepEqual(top('CREATE TABLE Stage AS SELECT * FROM Src; INSERT INTO out SELECT * FROM STAGE'), { sources: ['Src'], targets: ['out'], intermediates: ['Stage'] });
   });
