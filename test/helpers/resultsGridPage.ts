@@ -107,7 +107,7 @@ export async function openResultsPage(browser: Browser, data: FakeHostData, view
   try {
     await page.waitForSelector('.grow [role=gridcell]:not(.loading)', { timeout: 15_000 });
   } catch (err) {
-    throw new Error(`results grid did not render: ${errors.join('; ') || String(err)}`);
+    throw new Error(`results grid did not render: ${errors.join("; ") || String(err)}`, { cause: err });
   }
   return { page, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -14,6 +14,8 @@ import { toTsv } from '../../../src/core/run/tsv';
 export const ROW_HEIGHT = 22;
 const HEADER_HEIGHT = 26;
 const ROWNUM_WIDTH = 64;
+/** More than the rows that can be on screen at once (plus overscan), so slot keys never collide. */
+const ROW_SLOTS = 512;
 
 interface Cell {
   row: number;
@@ -88,11 +90,12 @@ const Row = React.memo(function Row(props: {
   widths: number[];
   selFrom: number;
   selTo: number;
+  rowWidth: number;
   onCellDown: (e: React.MouseEvent, row: number, col: number) => void;
 }) {
-  const { index, top, data, columns, widths, selFrom, selTo } = props;
+  const { index, top, data, columns, widths, selFrom, selTo, rowWidth } = props;
   return (
-    <div className={`grow ${index % 2 ? 'odd' : ''}`} role="row" aria-rowindex={index + 2} style={{ transform: `translateY(${top}px)` }}>
+    <div className={`grow ${index % 2 ? 'odd' : ''}`} role="row" aria-rowindex={index + 2} style={{ transform: `translateY(${top}px)`, width: rowWidth }}>
       <div className="cell rownum" style={{ width: ROWNUM_WIDTH }} onMouseDown={(e) => props.onCellDown(e, index, -1)}>
         {index + 1}
       </div>
@@ -140,7 +143,7 @@ export function Grid({ set, pageSize, sort, filter, onSort, onTotal, onSelection
     count,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+    overscan: 6,
     scrollPaddingStart: HEADER_HEIGHT,
   });
   const items = virtualizer.getVirtualItems();
@@ -268,7 +271,8 @@ export function Grid({ set, pageSize, sort, filter, onSort, onTotal, onSelection
             const inSel = range && vi.index >= range.r0 && vi.index <= range.r1;
             return (
               <Row
-                key={vi.index}
+                // Keyed by slot, not by row: scrolling re-uses the same DOM rows and only their text changes.
+                key={vi.index % ROW_SLOTS}
                 index={vi.index}
                 top={HEADER_HEIGHT + vi.start}
                 data={cache.row(vi.index)}
@@ -276,6 +280,7 @@ export function Grid({ set, pageSize, sort, filter, onSort, onTotal, onSelection
                 widths={widths}
                 selFrom={inSel ? range.c0 : -1}
                 selTo={inSel ? range.c1 : -2}
+                rowWidth={totalWidth}
                 onCellDown={onCellDown}
               />
             );
