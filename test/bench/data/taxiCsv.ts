@@ -79,7 +79,7 @@ export async function writeTaxiCsv(path: string, rows: number, seed = 20240101):
         `${payment},${fare},${tip},${csvField(NOTES[Math.floor(r() * NOTES.length)])}\n`;
     }
     if (buf.length > 1 << 20) {
-      if (!out.write(buf)) await new Promise((res) => out.once('drain', res));
+      if (!out.write(buf)) await new Promise<void>((res) => out.once('drain', () => res()));
       buf = '';
     }
   }
