@@ -201,7 +201,7 @@ export class SnowflakeConnection implements Connection {
     return {
       columns,
       statementType: st.kind,
-      affectedRows: affected ?? undefined,
+      affectedRows: typeof affected === 'number' && affected >= 0 ? affected : undefined,
       next: async () => {
         while (!closed) {
           if (signal?.aborted) throw new CancelledError();
