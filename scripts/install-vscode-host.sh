@@ -19,7 +19,7 @@ echo "[vscode-host] node $(node --version); installing code-server@$CODE_SERVER_
 (cd "$cache/cs" && [ -f package.json ] || echo '{"name":"cs-holder","private":true}' > package.json)
 (cd "$cache/cs" && npm install --no-audit --no-fund --loglevel=error --unsafe-perm "code-server@$CODE_SERVER_VERSION" >/dev/null)
 # A half-built install (e.g. a native module that failed to compile) must not be marked as done.
-if ! version=$(HOME="$cache/home" XDG_CONFIG_HOME="$cache/home/.config" XDG_DATA_HOME="$cache/home/.local/share" "$node24dir/bin/node" "$cache/cs/node_modules/code-server/out/node/entry.js" --version 2>/dev/null | head -1); then
+if ! version=$(HOME="$cache/home" XDG_CONFIG_HOME="$cache/home/.config" XDG_DATA_HOME="$cache/home/.local/share" "$node24dir/bin/node" "$cache/cs/node_modules/code-server/out/node/entry.js" --version 2>/dev/null | tail -1); then
   echo "[vscode-host] code-server does not start; see the npm output above (Debian needs libkrb5-dev, a C++ toolchain)." >&2
   exit 1
 fi
