@@ -69,6 +69,11 @@ export async function openResultsPage(browser: Browser, data: FakeHostData, view
           setState: function () {},
           postMessage: function (m) {
             window.__sent.push(m);
+            if (m.type === 'results/requestChartRows' && data.rows) {
+              const chart = { type: 'results/chartRows', setId: m.setId, requestId: m.requestId, rows: data.rows.slice(0, m.limit), truncated: data.rows.length > m.limit };
+              setTimeout(function () { window.postMessage(chart, '*'); }, data.latency);
+              return;
+            }
             if (m.type !== 'results/requestPage') return;
             window.__requests.push(m);
             let rows;

@@ -99,4 +99,26 @@ describe('results grid in Chromium', function () {
       cleanup();
     }
   });
+
+  it('shows the result as a chart in the Chart tab', async () => {
+    const set: ResultSetSummary = {
+      id: 's3', title: 'sales', sql: 'select', connectionName: 'Test', status: 'ok', rowCount: 3, elapsedMs: 1,
+      columns: [
+        { name: 'region', type: 'VARCHAR', kind: 'string' },
+        { name: 'total', type: 'DOUBLE', kind: 'number' },
+      ],
+    };
+    const { page, cleanup } = await openResultsPage(browser, { set, rows: [['north', 15], ['south', 20], ['west', 3]] });
+    try {
+      await page.click('button.rbtn:has-text("Chart")');
+      await page.waitForSelector('.chart-tab svg', { timeout: 15_000 });
+      const sent = await page.evaluate(() => (window as any).__sent.filter((m: any) => m.type === 'results/requestChartRows'));
+      assert.equal(sent.length, 1);
+      assert.equal(sent[0].setId, 's3');
+      assert.equal(await page.$$eval('.grow', (r) => r.length), 0, 'the grid is replaced by the chart');
+    } finally {
+      await page.close();
+      cleanup();
+    }
+  });
 });

@@ -6,6 +6,7 @@ import React, { useCallback, useEffect, useState } from 'react';
 import { initialState, postToHost, useHostMessages } from '../shell';
 import type { ExportFormat, ResultSetSummary, ResultSort, ResultsToHost, ResultsToWebview } from '../../../src/shared/protocol/results';
 import { Grid } from './Grid';
+import { ChartTab } from './ChartTab';
 import { formatCount } from './format';
 
 export interface ResultsInitialState {
@@ -35,6 +36,7 @@ export function App() {
   const [filterText, setFilterText] = useState('');
   const [total, setTotal] = useState<number | undefined>();
   const [selectionText, setSelectionText] = useState('');
+  const [mode, setMode] = useState<'grid' | 'chart'>('grid');
 
   useHostMessages<ResultsToWebview>((m) => {
     if (m.type === 'results/reset') {
@@ -100,6 +102,12 @@ export function App() {
       </div>
       {hasGrid && (
         <div className="rtoolbar">
+          <button className={`rbtn ${mode === 'grid' ? 'on' : ''}`} aria-pressed={mode === 'grid'} onClick={() => setMode('grid')}>
+            Grid
+          </button>
+          <button className={`rbtn ${mode === 'chart' ? 'on' : ''}`} aria-pressed={mode === 'chart'} onClick={() => setMode('chart')}>
+            Chart
+          </button>
           <input
             className="rfilter"
             type="search"
@@ -134,7 +142,8 @@ export function App() {
             {active.affectedRows !== undefined ? ` — ${formatCount(active.affectedRows)} row(s) affected.` : '.'}
           </div>
         )}
-        {hasGrid && (
+        {hasGrid && mode === 'chart' && <ChartTab set={active} sort={view.sort} filter={view.filter} />}
+        {hasGrid && mode === 'grid' && (
           <Grid
             key={active.id}
             set={active}
