@@ -70,7 +70,7 @@ export async function openProfileDb(o: ProfileDbOptions = {}): Promise<ProfileDb
   const threads = String(o.threads ?? Math.max(1, Math.min(4, availableParallelism())));
   const instance = await DuckDBInstance.create(dbPath, {
     threads,
-    memory_limit: o.memoryLimit ?? '400MB',
+    memory_limit: o.memoryLimit ?? '256MB',
     temp_directory: `${base}.tmp`,
     // Rows of a loaded table need no order: lets parallel CSV loading stream without buffering.
     preserve_insertion_order: 'false',
