@@ -4,7 +4,7 @@
  * PagedResult.
  */
 import type { Connection } from '../../core/connections/types';
-import type { PagedResult } from '../../core/run/memoryResult';
+import type { PagedResult } from '../../core/run/pagedResult';
 
 let engineLoaded = false;
 

@@ -13,7 +13,7 @@ import {
   type ResultsToWebview,
   type ResultView,
 } from '../../shared/protocol/results';
-import type { PagedResult, ViewSpec } from '../../core/run/memoryResult';
+import type { PagedResult, ViewSpec } from '../../core/run/pagedResult';
 import type { ColumnInfo } from '../../core/connections/types';
 import { toTsv } from '../../core/run/tsv';
 import { userMessage } from '../../core/errors';

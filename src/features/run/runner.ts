@@ -9,7 +9,7 @@ import { classifyStatement, readOnlyMessage } from '../../core/connections/class
 import type { Connection, QueryResult } from '../../core/connections/types';
 import { isCancelled, userMessage } from '../../core/errors';
 import { newId, sqlLabel, type RunStatus } from '../../core/run/history';
-import type { PagedResult } from '../../core/run/memoryResult';
+import type { PagedResult } from '../../core/run/pagedResult';
 import type { ResultSetSummary } from '../../shared/protocol/results';
 import type { ConnectionsApi } from '../connections/api';
 import { errorDiagnostic } from './diagnostics';
