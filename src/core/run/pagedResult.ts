@@ -1,4 +1,6 @@
 /** The surface the run feature and the results panel use for a stored result (the engine's ResultSet has it). */
+import type { ColumnInfo } from '../connections/types';
+
 export interface ViewSpec {
   sort?: { column: number; direction: 'asc' | 'desc' };
   /** Case-insensitive substring over all columns as text. */
