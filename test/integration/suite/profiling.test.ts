@@ -15,6 +15,7 @@ describe('profiling in the extension host', function () {
 
   before(async () => {
     await vscode.extensions.getExtension('iopsdata.iopsdata')!.activate();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const root = vscode.workspace.workspaceFolders![0].uri.fsPath;
     csv = path.join(root, 'profile-me.csv');
     fs.writeFileSync(csv, 'id,city,amount\n1,Paris,10\n2,Rome,20\n3,Paris,\n4,Oslo,40\n');
@@ -34,6 +35,9 @@ describe('profiling in the extension host', function () {
     assert.deepEqual(city.topValues[0], { value: 'Paris', count: 2 });
     assert.equal(profile.columns[2].nullCount, 1);
     assert.equal(profile.columns[2].mean, 70 / 3);
+    // The tab model is updated asynchronously after the panel is created: wait for it (bounded).
+    const isProfileTab = (t: vscode.Tab) => t.input instanceof vscode.TabInputWebview && t.label === 'Profile: profile-me.csv';
+    for (let i = 0; i < 50 && !vscode.window.tabGroups.all.flatMap((g) => g.tabs).some(isProfileTab); i++) await new Promise((r) => setTimeout(r, 200));
     const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
     assert.ok(
       tabs.some((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Profile: profile-me.csv'),
