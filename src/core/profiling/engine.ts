@@ -75,7 +75,8 @@ function isIntegerType(type: string): boolean {
   return /^(TINYINT|SMALLINT|INTEGER|INT|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|INT2|INT4|INT8|SERIAL|BIGSERIAL|BYTEINT)\b/i.test(type.trim()) || /^NUMBER\(\d+,\s*0\)$/i.test(type.trim());
 }
 
-function emptyColumn(c: PlanColumn): ColumnProfile {
+/** A column's profile before any statistic is known (also the first streamed partial). */
+export function emptyColumn(c: PlanColumn): ColumnProfile {
   return {
     name: c.name,
     type: c.type,

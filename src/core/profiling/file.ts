@@ -12,7 +12,7 @@ import { createGunzip } from 'node:zlib';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CancelledError, UserError, throwIfAborted } from '../errors';
-import { profileRelation } from './engine';
+import { emptyColumn, profileRelation } from './engine';
 import { computeFindings } from './findings';
 import { duckdbUserError, openProfileDb, type ProfileDb } from './duckdb';
 import { columnKind, sqlString, type PlanColumn } from './sql';
@@ -249,23 +249,7 @@ export async function profileFile(path: string, options: ProfileOptions = {}, co
     } else {
       profile.rowCountIsEstimate = true;
     }
-    profile.columns = source.columns.map((c, i) => ({
-      name: c.name,
-      type: c.type,
-      kind: c.kind,
-      nullCount: 0,
-      nullPercent: 0,
-      distinctCount: 0,
-      distinctIsExact: true,
-      min: null,
-      max: null,
-      mean: null,
-      stddev: null,
-      quantiles: null,
-      histogram: null,
-      topValues: [],
-      sampleValues: sampleValuesOf(profile.sample.rows, i),
-    }));
+    profile.columns = source.columns.map((c, i) => ({ ...emptyColumn(c), sampleValues: sampleValuesOf(profile.sample.rows, i) }));
     mark('detect', t);
     onProgress?.('detect', clone(profile));
 
