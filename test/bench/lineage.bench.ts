@@ -1,34 +1,14 @@
 /**
  * Lineage speed: a 500-line dbt model analysed (tables + column lineage), a generated 1,000-model dbt project graph
  * built cold, and the same graph rebuilt after editing one model (the cache re-analyses one file).
- * Run alone with `npx tsx test/bench/lineage.bench.ts` (prints JSON) or through the bench runner via `run(report)`.
+ * Run: npm run bench -- lineage   or   npx tsx test/bench/lineage.bench.ts (prints the JSON result).
  */
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeScript, clearParseCache } from '../../src/core/lineage';
 import { buildProjectGraph, ProjectGraphCache } from '../../src/core/lineage/dbt';
-
-export interface LineageBenchResult {
-  name: string;
-  medianMs: number;
-  runs: number;
-  budgetMs: number;
-  withinBudget: boolean;
-  detail?: Record<string, number | string>;
-}
-
-/** Whatever the shared runner passes: we call the first recording method it has. */
-interface ReportLike {
-  add?: (r: LineageBenchResult) => void;
-  record?: (r: LineageBenchResult) => void;
-  push?: (r: LineageBenchResult) => void;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
+import type { BenchReport } from './report';
 
 /** A dbt model of about `lines` lines: a chain of CTEs with joins, CASE, window functions and aggregates. */
 export function bigModel(lines: number): string {
@@ -83,87 +63,65 @@ function writeProject(dir: string, models: number): void {
   }
 }
 
-export async function run(report?: ReportLike): Promise<LineageBenchResult[]> {
-  const results: LineageBenchResult[] = [];
-  const emit = (r: LineageBenchResult) => {
-    results.push(r);
-    const fn = report?.add ?? report?.record ?? report?.push;
-    fn?.call(report, r);
-  };
-
-  // 1. One 500-line model. Cold: the parse cache is emptied before every run (the grammar itself is loaded once
-  // before timing). Edited: one CTE's text changes between runs, so only that CTE is parsed again.
+export async function run(report: BenchReport): Promise<void> {
+  // 1. One 500-line model. Cold: the parse cache is emptied before every run (the grammar itself is loaded by the
+  // warm-up run). Edited: one CTE's text changes between runs, so only that CTE is parsed again.
   const model = bigModel(500);
-  analyzeScript(model, { dialect: 'postgres' });
-  const cold: number[] = [];
   let edges = 0;
-  for (let i = 0; i < 7; i++) {
+  const cold = await report.measure('500-line model, cold (tables + column lineage)', () => {
     clearParseCache();
-    const t0 = performance.now();
-    const r = analyzeScript(model, { dialect: 'postgres' });
-    cold.push(performance.now() - t0);
-    edges = r.statements[0].columnLineage.length;
-  }
-  emit({ name: 'lineage: 500-line model, cold (tables + column lineage)', medianMs: median(cold), runs: cold.length, budgetMs: 50, withinBudget: median(cold) < 50, detail: { lines: model.split('\n').length, columnEdges: edges } });
-  const tablesOnly: number[] = [];
-  for (let i = 0; i < 7; i++) {
-    const t0 = performance.now();
-    analyzeScript(model, { dialect: 'postgres', tablesOnly: true });
-    tablesOnly.push(performance.now() - t0);
-  }
-  emit({ name: 'lineage: 500-line model, tables only (token scan)', medianMs: median(tablesOnly), runs: tablesOnly.length, budgetMs: 50, withinBudget: median(tablesOnly) < 50 });
-  const edited: number[] = [];
-  for (let i = 0; i < 7; i++) {
-    const changed = model.replace('e.amount > 3', `e.amount > ${1000 + i}`);
-    const t0 = performance.now();
-    analyzeScript(changed, { dialect: 'postgres' });
-    edited.push(performance.now() - t0);
-  }
-  emit({ name: 'lineage: 500-line model after editing one CTE (parse cache)', medianMs: median(edited), runs: edited.length, budgetMs: 50, withinBudget: median(edited) < 50 });
+    edges = analyzeScript(model, { dialect: 'postgres' }).statements[0].columnLineage.length;
+  }, { iterations: 9 });
+  report.record('500-line model: lines', model.split('\n').length);
+  report.record('500-line model: column edges', edges);
+  report.target('500-line model, cold (tables + column lineage) median', cold.medianMs, 50);
+  const tablesOnly = await report.measure('500-line model, tables only (token scan)', () => analyzeScript(model, { dialect: 'postgres', tablesOnly: true }), { iterations: 9 });
+  report.target('500-line model, tables only median', tablesOnly.medianMs, 50);
+  let edit = 0;
+  const edited = await report.measure('500-line model after editing one CTE (parse cache)', () => {
+    analyzeScript(model.replace('e.amount > 3', `e.amount > ${1000 + edit++}`), { dialect: 'postgres' });
+  }, { iterations: 9 });
+  report.target('500-line model after editing one CTE median', edited.medianMs, 50);
 
   // 2. and 3. A generated 1,000-model project, cold and after one edit.
   const dir = mkdtempSync(join(tmpdir(), 'iopsdata-bench-lineage-'));
   try {
     writeProject(dir, 1000);
-    const cold: number[] = [];
     let nodes = 0;
     let edgeCount = 0;
-    for (let i = 0; i < 5; i++) {
-      const t0 = performance.now();
+    const graphCold = await report.measure('1,000-model dbt project graph (cold)', async () => {
       const g = await buildProjectGraph(dir, { cache: new ProjectGraphCache() });
-      cold.push(performance.now() - t0);
       nodes = g.nodes.length;
       edgeCount = g.edges.length;
-    }
-    emit({ name: 'lineage: 1,000-model dbt project graph (cold)', medianMs: median(cold), runs: cold.length, budgetMs: 2000, withinBudget: median(cold) < 2000, detail: { nodes, edges: edgeCount } });
+    }, { iterations: 5 });
+    report.record('1,000-model graph: nodes', nodes);
+    report.record('1,000-model graph: edges', edgeCount);
+    report.target('1,000-model dbt project graph (cold) median', graphCold.medianMs, 2000);
 
     const cache = new ProjectGraphCache();
     await buildProjectGraph(dir, { cache });
-    const warm: number[] = [];
+    let i = 0;
     let reanalysed = 0;
-    for (let i = 0; i < 5; i++) {
-      const file = join(dir, 'models/marts/m500.sql');
-      writeFileSync(file, `select id, v from {{ ref('m${i + 1}') }}`);
-      utimesSync(file, new Date(), new Date(Date.now() + (i + 1) * 1000));
+    const file = join(dir, 'models/marts/m500.sql');
+    const warm = await report.measure('1,000-model graph after editing one model (cached)', async () => {
+      writeFileSync(file, `select id, v from {{ ref('m${++i}') }}`);
+      utimesSync(file, new Date(), new Date(Date.now() + i * 1000));
       const before = cache.analysed;
-      const t0 = performance.now();
       await buildProjectGraph(dir, { cache });
-      warm.push(performance.now() - t0);
       reanalysed = cache.analysed - before;
-    }
-    emit({ name: 'lineage: same project after editing one model (cached)', medianMs: median(warm), runs: warm.length, budgetMs: 2000, withinBudget: median(warm) < 2000, detail: { filesReanalysed: reanalysed } });
+    }, { iterations: 5 });
+    report.record('1,000-model graph after one edit: files re-analysed', reanalysed);
+    report.target('1,000-model graph after editing one model median', warm.medianMs, 2000);
+    report.record('incremental / cold graph build', warm.medianMs / graphCold.medianMs, 'ratio');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return results;
 }
 
 if (require.main === module) {
-  run().then(
-    (r) => process.stdout.write(JSON.stringify(r, null, 2) + '\n'),
-    (err) => {
-      process.stderr.write(`lineage bench failed: ${(err as Error).message}\n`);
-      process.exit(1);
-    },
-  );
+  void import('./report').then(async ({ createReport }) => {
+    const result = { bench: 'lineage', file: __filename, ok: true, durationMs: 0, peakRssMb: 0, timings: {}, records: {}, targets: [] };
+    await run(createReport(result, (l) => console.error(l)));
+    console.log(JSON.stringify(result, null, 2));
+  });
 }
