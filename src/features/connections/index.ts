@@ -8,7 +8,9 @@ import type { FeatureContext } from '../context';
 import type { ConnectionsApi } from './api';
 import { ConnectionStore, type DefinitionScope } from './store';
 import { ConnectionPool } from './pool';
-import { ConnectionsTreeProvider, type ConnectionsTreeNode } from './tree';
+import { ConnectionsTreeProvider, type ConnectionsTreeNode, type FileNode } from './tree';
+import { WorkspaceDataFiles } from './workspaceFiles';
+import { queryFileSql, sqlPathFor } from '../../core/connections/dataFiles';
 import { ActiveConnections } from './activeConnection';
 import { connectionForm } from './form';
 import { describeDefinition, validateDefinition, slugId, WORKSPACE_FILES_ID, type SecretName } from '../../core/run/connectionDefinitions';
@@ -42,7 +44,8 @@ export function registerConnections(fc: FeatureContext): ConnectionsApi {
   const { extension, log } = fc;
   const store = new ConnectionStore(extension.secrets, log);
   const pool = new ConnectionPool(store, log);
-  const tree = new ConnectionsTreeProvider(store, pool);
+  const dataFiles = new WorkspaceDataFiles();
+  const tree = new ConnectionsTreeProvider(store, pool, dataFiles);
   const active = new ActiveConnections(extension.workspaceState, store);
   const changed = new vscode.EventEmitter<void>();
   const view = vscode.window.createTreeView('iopsdata.connections', { treeDataProvider: tree, showCollapseAll: true });
@@ -241,6 +244,31 @@ export function registerConnections(fc: FeatureContext): ConnectionsApi {
       return doc.uri.toString();
     }),
   );
+  // Data file nodes of the Workspace files connection (a Uri works too, e.g. from other features).
+  const fileArg = (arg: unknown): { uri: vscode.Uri; sqlPath: string } | undefined => {
+    if (arg instanceof vscode.Uri) return { uri: arg, sqlPath: sqlPathFor(arg.fsPath, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath) };
+    const n = arg as Partial<FileNode> | undefined;
+    return n?.type === 'file' && n.uri && n.sqlPath ? { uri: n.uri, sqlPath: n.sqlPath } : undefined;
+  };
+  register(
+    'iopsdata.connections.profileFile',
+    guard(async (arg?: unknown) => {
+      const file = fileArg(arg);
+      if (!file) throw new Error('Use Profile File on a data file under Workspace files in the Connections view.');
+      return vscode.commands.executeCommand('iopsdata.profile.file', file.uri);
+    }),
+  );
+  register(
+    'iopsdata.connections.queryFile',
+    guard(async (arg?: unknown) => {
+      const file = fileArg(arg);
+      if (!file) throw new Error('Use Query File on a data file under Workspace files in the Connections view.');
+      const doc = await vscode.workspace.openTextDocument({ language: 'sql', content: `-- Runs on the Workspace files (DuckDB) connection\n${queryFileSql(file.sqlPath)}` });
+      await active.set(doc.uri, WORKSPACE_FILES_ID);
+      await vscode.window.showTextDocument(doc);
+      return doc.uri.toString();
+    }),
+  );
   // Internal: integration tests read the tree through its provider.
   register('iopsdata.connections.treeForTests', () => tree);
 
@@ -248,6 +276,7 @@ export function registerConnections(fc: FeatureContext): ConnectionsApi {
     store,
     pool,
     tree,
+    dataFiles,
     active,
     view,
     changed,

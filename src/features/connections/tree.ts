@@ -5,11 +5,13 @@
  */
 import * as vscode from 'vscode';
 import type { CatalogColumn, CatalogSchema, CatalogTable } from '../../core/connections/types';
+import { describeFile, queryFileSql } from '../../core/connections/dataFiles';
 import { describeDefinition, WORKSPACE_FILES_ID } from '../../core/run/connectionDefinitions';
 import { userMessage } from '../../core/errors';
 import type { TableNodeRef } from './api';
 import type { ConnectionPool } from './pool';
 import type { ConnectionStore, StoredDefinition } from './store';
+import { formatBytes, MAX_LISTED_FILES, type DataFile, type WorkspaceDataFiles } from './workspaceFiles';
 
 export interface ConnectionNode {
   type: 'connection';
@@ -25,10 +27,15 @@ export interface TableNode extends TableNodeRef {
   type: 'table';
   catalog: CatalogTable;
 }
+/** A data file under the built-in Workspace files connection; its columns come from DuckDB's DESCRIBE. */
+export interface FileNode extends DataFile {
+  type: 'file';
+  connectionId: string;
+}
 export interface ColumnNode {
   type: 'column';
   connectionId: string;
-  table: TableNode;
+  table: TableNode | FileNode;
   column: CatalogColumn;
 }
 export interface MessageNode {
@@ -38,7 +45,7 @@ export interface MessageNode {
   error?: boolean;
   command?: vscode.Command;
 }
-export type ConnectionsTreeNode = ConnectionNode | SchemaNode | TableNode | ColumnNode | MessageNode;
+export type ConnectionsTreeNode = ConnectionNode | SchemaNode | TableNode | FileNode | ColumnNode | MessageNode;
 
 export function formatEstimate(n: number | undefined): string | undefined {
   if (n === undefined || !Number.isFinite(n) || n < 0) return undefined;
@@ -56,6 +63,8 @@ function nodeKey(n: ConnectionsTreeNode): string {
       return `s:${n.connectionId}:${n.schema.database ?? ''}.${n.schema.name}`;
     case 'table':
       return `t:${n.connectionId}:${n.database ?? ''}.${n.schema}.${n.table}`;
+    case 'file':
+      return `f:${n.connectionId}:${n.uri.toString()}`;
     case 'column':
       return `${nodeKey(n.table)}:${n.column.name}`;
     case 'message':
@@ -71,10 +80,27 @@ export class ConnectionsTreeProvider implements vscode.TreeDataProvider<Connecti
   /** Connections that failed to open, so their icon shows the error until refreshed. */
   private readonly failed = new Map<string, string>();
 
+  private readonly disposables: vscode.Disposable[] = [];
+
   constructor(
     private readonly store: ConnectionStore,
     private readonly pool: ConnectionPool,
-  ) {}
+    private readonly dataFiles: WorkspaceDataFiles,
+  ) {
+    this.disposables.push(
+      dataFiles.onDidChangeList(() => this.refreshFiles()),
+      dataFiles.onDidChangeFile((uri) => {
+        // Only a file whose columns were read needs them read again.
+        if (this.cache.delete(`f:${WORKSPACE_FILES_ID}:${uri.toString()}`)) this.emitter.fire(undefined);
+      }),
+    );
+  }
+
+  /** Lists the workspace's data files again (keeps the connection itself open). */
+  refreshFiles(): void {
+    this.cache.delete(`c:${WORKSPACE_FILES_ID}`);
+    this.emitter.fire(undefined);
+  }
 
   get filter(): string {
     return this.filterText;
@@ -143,6 +169,20 @@ export class ConnectionsTreeProvider implements vscode.TreeDataProvider<Connecti
         item.contextValue = t.kind === 'view' ? 'iopsdata.view' : 'iopsdata.table';
         return item;
       }
+      case 'file': {
+        const item = new vscode.TreeItem(n.uri.path.split('/').pop() ?? n.relative, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = nodeKey(n);
+        item.resourceUri = n.uri;
+        item.iconPath = vscode.ThemeIcon.File;
+        const dir = n.relative.includes('/') ? n.relative.slice(0, n.relative.lastIndexOf('/')) : '';
+        item.description = [dir, formatBytes(n.size)].filter(Boolean).join(' · ');
+        const md = new vscode.MarkdownString();
+        md.appendMarkdown(`**${escapeMd(n.relative)}**${n.size === undefined ? '' : ` · ${escapeMd(formatBytes(n.size) ?? '')}`}\n\n`);
+        md.appendCodeblock(queryFileSql(n.sqlPath).trim(), 'sql');
+        item.tooltip = md;
+        item.contextValue = 'iopsdata.dataFile';
+        return item;
+      }
       case 'column': {
         const c = n.column;
         const item = new vscode.TreeItem(c.name, vscode.TreeItemCollapsibleState.None);
@@ -178,16 +218,32 @@ export class ConnectionsTreeProvider implements vscode.TreeDataProvider<Connecti
   }
 
   private applyFilter(parent: ConnectionsTreeNode, children: ConnectionsTreeNode[]): ConnectionsTreeNode[] {
-    if (!this.filterText || parent.type !== 'schema') return children;
+    const files = parent.type === 'connection' && parent.id === WORKSPACE_FILES_ID;
+    if (!this.filterText || (parent.type !== 'schema' && !files)) return children;
     const f = this.filterText.toLowerCase();
-    const kept = children.filter((c) => c.type !== 'table' || c.table.toLowerCase().includes(f));
-    return kept.length ? kept : [{ type: 'message', key: `${nodeKey(parent)}:nomatch`, text: `No tables match “${this.filterText}”` }];
+    const kept = children.filter((c) => (c.type === 'table' ? c.table.toLowerCase().includes(f) : c.type === 'file' ? c.relative.toLowerCase().includes(f) : !files));
+    return kept.length ? kept : [{ type: 'message', key: `${nodeKey(parent)}:nomatch`, text: `No ${files ? 'files' : 'tables'} match “${this.filterText}”` }];
   }
 
-  private async load(n: ConnectionNode | SchemaNode | TableNode): Promise<ConnectionsTreeNode[]> {
+  /** The Workspace files connection lists files, not schemas: its in-memory database has no tables of its own. */
+  private async loadFiles(): Promise<ConnectionsTreeNode[]> {
+    if (!vscode.workspace.workspaceFolders?.length) return [{ type: 'message', key: 'files:nofolder', text: 'Open a folder to list its CSV, Parquet and JSON files' }];
+    const { files, capped } = await this.dataFiles.list();
+    const nodes: ConnectionsTreeNode[] = files.map((f) => ({ type: 'file', connectionId: WORKSPACE_FILES_ID, ...f }));
+    if (!files.length) nodes.push({ type: 'message', key: 'files:none', text: "No CSV, Parquet or JSON files — query any file by path, e.g. SELECT * FROM 'data.csv'" });
+    if (capped) nodes.push({ type: 'message', key: 'files:capped', text: `Showing the first ${MAX_LISTED_FILES} data files; query others by path` });
+    return nodes;
+  }
+
+  private async load(n: ConnectionNode | SchemaNode | TableNode | FileNode): Promise<ConnectionsTreeNode[]> {
     const connectionId = n.type === 'connection' ? n.id : n.connectionId;
     try {
+      if (n.type === 'connection' && n.id === WORKSPACE_FILES_ID) return await this.loadFiles();
       const conn = await this.pool.get(connectionId);
+      if (n.type === 'file') {
+        const columns = await describeFile(conn, n.uri.fsPath);
+        return columns.map((column) => ({ type: 'column', connectionId, table: n, column }));
+      }
       if (n.type === 'connection') {
         const schemas = await conn.listSchemas();
         this.failed.delete(connectionId);
@@ -237,6 +293,7 @@ export class ConnectionsTreeProvider implements vscode.TreeDataProvider<Connecti
   }
 
   dispose(): void {
+    for (const d of this.disposables) d.dispose();
     this.emitter.dispose();
   }
 }

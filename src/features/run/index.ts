@@ -8,6 +8,7 @@ import type { FeatureContext } from '../context';
 import type { ConnectionsApi, TableNodeRef } from '../connections/api';
 import type { RunApi } from './api';
 import { splitStatements, statementAt } from '../../core/connections/splitter';
+import { queryFileSql } from '../../core/connections/dataFiles';
 import { UserError, userMessage } from '../../core/errors';
 import { sqlLabel } from '../../core/run/history';
 import { RunCodeLensProvider } from './codeLens';
@@ -108,13 +109,18 @@ export function registerRun(fc: FeatureContext, connections: ConnectionsApi): Ru
   );
   register(
     'iopsdata.run.previewTable',
-    guard(async (node?: TableNodeRef) => {
-      if (!node?.connectionId || !node.table) throw new UserError('Use Preview Rows on a table in the Connections view.');
+    guard(async (node?: TableNodeRef | { type: 'file'; connectionId: string; sqlPath: string; relative: string }) => {
+      const limit = vscode.workspace.getConfiguration('iopsdata').get<number>('results.previewRows', 1000);
+      if (node && 'type' in node && node.type === 'file') {
+        // A data file under Workspace files: the same statement "Query File" writes, run right away.
+        const sql = queryFileSql(node.sqlPath, limit).trim().replace(/;$/, '');
+        return runner.run({ connectionId: node.connectionId, statements: [{ text: sql, offset: 0 }], title: node.relative.split('/').pop() });
+      }
+      if (!node?.connectionId || !('table' in node) || !node.table) throw new UserError('Use Preview Rows on a table in the Connections view.');
       const conn = await connections.getConnection(node.connectionId);
       const parts = [node.database, node.schema, node.table].filter((p): p is string => !!p);
       // The catalog name can be skipped for the connection's own database; it is included to be exact.
       const name = (conn.kind === 'duckdb' && node.database ? parts : parts.slice(-2)).map((p) => conn.quoteIdent(p)).join('.');
-      const limit = vscode.workspace.getConfiguration('iopsdata').get<number>('results.previewRows', 1000);
       return runner.run({ connectionId: node.connectionId, statements: [{ text: `SELECT * FROM ${name} LIMIT ${Math.max(1, limit)}`, offset: 0 }], title: node.table });
     }),
   );
@@ -192,6 +198,15 @@ export function registerRun(fc: FeatureContext, connections: ConnectionsApi): Ru
     }),
   );
   register(
+    'iopsdata.history.renameSaved',
+    guard(async (n?: HistoryNode, nameArg?: unknown) => {
+      if (n?.type !== 'saved') throw new UserError('Choose a saved query in the History view to rename.');
+      const name = typeof nameArg === 'string' ? nameArg : await vscode.window.showInputBox({ prompt: 'New name for the saved query', value: n.query.name });
+      if (!name) return undefined;
+      return (await history.savedQueries.update(n.query.id, { name })).name;
+    }),
+  );
+  register(
     'iopsdata.history.clear',
     guard(async (options?: { confirm?: boolean }) => {
       if (options?.confirm !== false) {
@@ -221,6 +236,7 @@ export function registerRun(fc: FeatureContext, connections: ConnectionsApi): Ru
   );
 
   return {
+    savedQueries: history.savedQueries,
     run: async (request) => {
       const document = request.source ? await vscode.workspace.openTextDocument(request.source.uri) : undefined;
       const offset = request.source?.offset ?? 0;
