@@ -16,6 +16,7 @@ import { HistoryStore, HistoryTreeProvider, type HistoryNode } from './history';
 import { ResultsPanel } from './resultsPanel';
 import { Runner, type RunOutcome, type StatementToRun } from './runner';
 import { disposeResultStore } from './resultSource';
+import { scriptConfirmations, type WriteConfirmation } from './confirm';
 
 export type { RunApi } from './api';
 
@@ -217,8 +218,21 @@ export function registerRun(fc: FeatureContext, connections: ConnectionsApi): Ru
       return true;
     }),
   );
+  register('iopsdata.run.cancel', () => {
+    const n = runner.cancelAll();
+    if (!n) void vscode.window.showInformationMessage('No query is running.');
+    return n;
+  });
+  const confirmations: WriteConfirmation[] = [];
+  if (extension.extensionMode === vscode.ExtensionMode.Test) {
+    // Extension tests cannot click a modal: they script the write confirmation's answers (never in production).
+    register('iopsdata.run.scriptConfirmationsForTests', (answers?: boolean[]) => {
+      confirmations.length = 0;
+      scriptConfirmations(Array.isArray(answers) ? answers.map((a) => a === true) : undefined, confirmations);
+    });
+  }
   // Internal: integration tests read the panel's sets and the history.
-  register('iopsdata.run.stateForTests', () => ({ panelOpen: panel.isOpen, sets: panel.summaries(), history: history.entries(), saved: history.saved(), diagnostics: runner.diagnostics }));
+  register('iopsdata.run.stateForTests', () => ({ panelOpen: panel.isOpen, sets: panel.summaries(), history: history.entries(), saved: history.saved(), diagnostics: runner.diagnostics, confirmations: [...confirmations] }));
 
   extension.subscriptions.push(
     panel,

@@ -13,6 +13,7 @@ import type { PagedResult } from '../../core/run/pagedResult';
 import type { ResultSetSummary } from '../../shared/protocol/results';
 import type { ConnectionsApi } from '../connections/api';
 import { errorDiagnostic } from './diagnostics';
+import { confirmWrite } from './confirm';
 import type { HistoryStore } from './history';
 import { summarizeColumns, type ResultsPanel } from './resultsPanel';
 import { openResult } from './resultSource';
@@ -42,6 +43,8 @@ const FIRST_PAGE = 200;
 
 export class Runner {
   readonly diagnostics = vscode.languages.createDiagnosticCollection('iopsdata.sql');
+  /** Runs in progress, so "Cancel Running Queries" can stop them like the notification's Cancel button. */
+  private readonly running = new Set<AbortController>();
 
   constructor(
     private readonly connections: ConnectionsApi,
@@ -108,23 +111,20 @@ export class Runner {
     }
     if (writes.length) {
       const kinds = [...new Set(writes.map((w) => w.c.kind.toUpperCase()))].join(', ');
-      const choice = await vscode.window.showWarningMessage(
-        `Run ${kinds} on '${name}'? This can change data.`,
-        { modal: true, detail: writes.map((w) => sqlLabel(w.s.text, 120)).join('\n') },
-        'Run',
-      );
-      if (choice !== 'Run') return { status: 'cancelled', sets: [] };
+      const confirmed = await confirmWrite({ message: `Run ${kinds} on '${name}'? This can change data.`, detail: writes.map((w) => sqlLabel(w.s.text, 120)).join('\n') });
+      if (!confirmed) return { status: 'cancelled', sets: [] };
     }
 
     const sets = statements.map((s, i) => baseSet(s, i));
     await this.panel.begin(sets);
     const outcome: RunOutcome = { status: 'ok', sets };
     const diagnostics: vscode.Diagnostic[] = [];
+    const ac = new AbortController();
+    this.running.add(ac);
 
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Running on ${name}`, cancellable: true },
       async (progress, token) => {
-        const ac = new AbortController();
         token.onCancellationRequested(() => ac.abort());
         let conn: Connection;
         try {
@@ -199,9 +199,17 @@ export class Runner {
         }
       },
     );
+    this.running.delete(ac);
     if (plan.document && diagnostics.length) this.diagnostics.set(plan.document.uri, diagnostics);
     await this.connections.setActiveConnection(undefined, plan.connectionId);
     return outcome;
+  }
+
+  /** Cancels every run in progress (the server-side cancel each adapter sends); returns how many there were. */
+  cancelAll(): number {
+    const n = this.running.size;
+    for (const ac of this.running) ac.abort();
+    return n;
   }
 
   /** Marks statement i as failed and the ones after it as not run. */
