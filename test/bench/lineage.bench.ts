@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeScript, clearParseCache } from '../../src/core/lineage';
 import { buildProjectGraph, ProjectGraphCache } from '../../src/core/lineage/dbt';
+import { setFastSelect } from '../../src/core/lineage/columns';
 import type { BenchReport } from './report';
 
 /** A dbt model of about `lines` lines: a chain of CTEs with joins, CASE, window functions and aggregates. */
@@ -75,6 +76,18 @@ export async function run(report: BenchReport): Promise<void> {
   report.record('500-line model: lines', model.split('\n').length);
   report.record('500-line model: column edges', edges);
   report.target('500-line model, cold (tables + column lineage) median', cold.medianMs, 50);
+  // Baseline in the same run: every statement through node-sql-parser (the fast SELECT reader off).
+  setFastSelect(false);
+  let parserOnly;
+  try {
+    parserOnly = await report.measure('500-line model, cold, node-sql-parser only (baseline)', () => {
+      clearParseCache();
+      analyzeScript(model, { dialect: 'postgres' });
+    }, { iterations: 3 });
+  } finally {
+    setFastSelect(true);
+  }
+  report.record('500-line model cold: node-sql-parser only / fast reader', parserOnly.medianMs / cold.medianMs, 'ratio');
   const tablesOnly = await report.measure('500-line model, tables only (token scan)', () => analyzeScript(model, { dialect: 'postgres', tablesOnly: true }), { iterations: 9 });
   report.target('500-line model, tables only median', tablesOnly.medianMs, 50);
   let edit = 0;

@@ -29,8 +29,14 @@ export interface TokenizeOptions {
   dialect?: string;
 }
 
-const WORD_START = /[A-Za-z_\u0080-\uffff]/;
-const WORD_PART = /[A-Za-z0-9_$\u0080-\uffff]/;
+// Character-class tests by code, not RegExp: the tokenizer runs over every statement several times.
+function isWordStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c >= 0x80;
+}
+
+function isWordPart(c: number): boolean {
+  return isWordStart(c) || (c >= 48 && c <= 57) || c === 36;
+}
 
 export function tokenize(text: string, options: TokenizeOptions = {}): Token[] {
   const dialect = options.dialect ?? 'ansi';
@@ -108,7 +114,7 @@ export function tokenize(text: string, options: TokenizeOptions = {}): Token[] {
         continue;
       }
     }
-    if (WORD_START.test(ch) || (ch === '#' && dialect === 'tsql')) {
+    if (isWordStart(text.charCodeAt(i)) || (ch === '#' && dialect === 'tsql')) {
       const end = readWordTail(text, i + 1);
       push('word', text.slice(i, end), i, end);
       i = end;
@@ -121,9 +127,9 @@ export function tokenize(text: string, options: TokenizeOptions = {}): Token[] {
       i = j;
       continue;
     }
-    if (/[0-9]/.test(ch) || (ch === '.' && /[0-9]/.test(next ?? ''))) {
+    if (isDigit(text.charCodeAt(i)) || (ch === '.' && isDigit(text.charCodeAt(i + 1)))) {
       let j = i + 1;
-      while (j < n && /[0-9A-Za-z_.]/.test(text[j])) j++;
+      while (j < n && (isDigit(text.charCodeAt(j)) || text[j] === '.' || (isWordStart(text.charCodeAt(j)) && text.charCodeAt(j) < 0x80))) j++;
       push('number', text.slice(i, j), i, j);
       i = j;
       continue;
@@ -134,10 +140,14 @@ export function tokenize(text: string, options: TokenizeOptions = {}): Token[] {
   return out;
 }
 
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
 function readWordTail(text: string, from: number): number {
   let j = from;
   while (j < text.length) {
-    if (WORD_PART.test(text[j])) j++;
+    if (isWordPart(text.charCodeAt(j))) j++;
     else if (text[j] === '$' && text[j + 1] === '{') {
       const close = text.indexOf('}', j);
       j = close < 0 ? text.length : close + 1;
