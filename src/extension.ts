@@ -27,7 +27,7 @@ export function activate(extension: vscode.ExtensionContext): IOpsDataApi {
   registerProfiling(fc, connections);
   registerLineage(fc);
   registerChat(fc, connections, run);
-  registerAccount(fc, connections);
+  registerAccount(fc, connections, run);
 
   const activationMs = performance.now() - started;
   log.info(`iOpsData activated in ${activationMs.toFixed(1)} ms`);

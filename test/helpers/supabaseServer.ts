@@ -71,6 +71,10 @@ export class FakeSupabase {
   readonly requests: string[] = [];
   /** When set, every request fails at the socket level (simulates the network dropping). */
   offline = false;
+  /** Delay before each request is handled (lets tests observe "syncing" states). */
+  latencyMs = 0;
+  private crash: { match: RegExp; nth: number; seen: number; afterCommit: boolean; done: () => void } | undefined;
+  private port = 0;
   readonly objects = new Map<string, Buffer>();
   private readonly pool: Pool;
   private server?: Server;
@@ -89,9 +93,32 @@ export class FakeSupabase {
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+    this.url = `http://127.0.0.1:${this.port}`;
     return this;
+  }
+
+  /**
+   * Kills the server on the nth request whose "METHOD /path?query" matches: the listener closes and every open
+   * connection is cut, so clients see refused connections until restart(). With afterCommit the request is handled
+   * first (its transaction commits) and the server dies instead of answering: the client cannot tell whether its
+   * write happened. Resolves once the server is down.
+   */
+  crashOn(match: RegExp, options: { nth?: number; afterCommit?: boolean } = {}): Promise<void> {
+    return new Promise((done) => {
+      this.crash = { match, nth: options.nth ?? 1, seen: 0, afterCommit: !!options.afterCommit, done };
+    });
+  }
+
+  /** Brings a crashed server back on the same port (so clients keep their URL). */
+  async restart(): Promise<void> {
+    await this.start();
+  }
+
+  private die(): void {
+    this.server?.close();
+    this.server?.closeAllConnections();
   }
 
   async stop(): Promise<void> {
@@ -142,11 +169,29 @@ export class FakeSupabase {
   // ------------------------------------------------------------------------------------------- routing
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
-    this.requests.push(`${req.method} ${url.pathname}${url.search}`);
+    const line = `${req.method} ${url.pathname}${url.search}`;
+    this.requests.push(line);
     if (this.offline) {
       req.socket.destroy();
       return;
     }
+    const crash = this.crash;
+    if (crash && crash.match.test(line) && ++crash.seen === crash.nth) {
+      this.crash = undefined;
+      if (!crash.afterCommit) {
+        this.die();
+        crash.done();
+        return;
+      }
+      // Handle the request (the write commits), then die where the response would have been sent.
+      res.writeHead = (() => {
+        this.die();
+        crash.done();
+        return res;
+      }) as unknown as typeof res.writeHead;
+      res.end = (() => res) as unknown as typeof res.end;
+    }
+    if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));
     try {
       const body = await readBody(req);
       if (url.pathname.startsWith('/auth/v1/')) await this.auth(req, res, url, body);

@@ -4,6 +4,7 @@
  */
 import type { Session, SupabaseClient } from '@supabase/supabase-js';
 import { UserError } from '../errors';
+import { AUTH_STORAGE_KEY, type AuthStorage } from './client';
 
 function fail(action: string, error: { message?: string; status?: number; code?: string } | null | undefined): never {
   const reason = error?.message?.split('\n')[0] || 'unknown error';
@@ -69,8 +70,20 @@ export async function completeFromCallback(client: SupabaseClient, query: string
   return requireSession('Browser sign-in', data.session);
 }
 
-/** Revokes the refresh token on the server and clears the stored session (cleared locally even when offline). */
-export async function signOut(client: SupabaseClient): Promise<void> {
-  const { error } = await client.auth.signOut({ scope: 'local' });
-  if (error && !/session/i.test(error.message)) fail('Sign-out', error);
+/**
+ * Revokes the session on the server and clears the stored session. When the server cannot be reached the session
+ * is still cleared from `storage` (signing out must work offline) and false is returned: not revoked.
+ */
+export async function signOut(client: SupabaseClient, storage?: AuthStorage): Promise<boolean> {
+  let error: { message?: string; status?: number; code?: string } | null;
+  try {
+    ({ error } = await client.auth.signOut({ scope: 'local' }));
+  } catch (err) {
+    error = { message: (err as Error)?.message ?? String(err) };
+  }
+  if (!error || /session/i.test(error.message ?? '')) return true; // nothing (left) to revoke
+  if (!storage) fail('Sign-out', error);
+  await storage.removeItem(AUTH_STORAGE_KEY);
+  await storage.removeItem(`${AUTH_STORAGE_KEY}-code-verifier`);
+  return false;
 }

@@ -25,6 +25,8 @@ export interface SavedQuery {
   name: string;
   sql: string;
   connectionId?: string;
+  /** Connection name from sync when no local connection has it yet (see savedQueries.ts). */
+  connectionName?: string;
   savedAt: number;
 }
 

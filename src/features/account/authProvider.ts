@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { Session } from '@supabase/supabase-js';
-import type { AccountService } from './service';
+import type { AccountService, SignInOptions } from './service';
 
 export function toVsSession(s: Session): vscode.AuthenticationSession {
   return {
@@ -51,8 +51,13 @@ export class SupabaseAuthProvider implements vscode.AuthenticationProvider, vsco
     return s ? [s] : [];
   }
 
-  async createSession(): Promise<vscode.AuthenticationSession> {
-    const s = toVsSession(await this.service.signInInteractive());
+  createSession(): Promise<vscode.AuthenticationSession> {
+    return this.signIn();
+  }
+
+  /** The sign-in behind createSession; `options` skips the prompts for what it gives (commands, automation). */
+  async signIn(options?: SignInOptions): Promise<vscode.AuthenticationSession> {
+    const s = toVsSession(await this.service.signInInteractive(options));
     const before = this.known;
     this.known = s;
     this.emitter.fire({ added: [s], removed: before && before.id !== s.id ? [before] : [], changed: [] });
@@ -60,10 +65,16 @@ export class SupabaseAuthProvider implements vscode.AuthenticationProvider, vsco
   }
 
   async removeSession(_sessionId: string): Promise<void> {
+    await this.signOut();
+  }
+
+  /** Signs out; resolves false when the server could not be reached to revoke the session (it is cleared anyway). */
+  async signOut(): Promise<boolean> {
     const before = this.known;
-    await this.service.signOut();
+    const revoked = await this.service.signOut();
     this.known = undefined;
     if (before) this.emitter.fire({ added: [], removed: [before], changed: [] });
+    return revoked;
   }
 
   dispose(): void {

@@ -6,9 +6,10 @@
 import * as vscode from 'vscode';
 import type { FeatureContext } from '../context';
 import type { ConnectionsApi } from '../connections';
-import { isCancelled, userMessage } from '../../core/errors';
+import type { RunApi } from '../run';
+import { UserError, isCancelled, userMessage } from '../../core/errors';
 import { redactSecrets } from '../../core/logger';
-import { AccountService, PROVIDER_ID, PROVIDER_LABEL } from './service';
+import { AccountService, PROVIDER_ID, PROVIDER_LABEL, type SignInOptions } from './service';
 import { SupabaseAuthProvider, toVsSession } from './authProvider';
 
 export { PROVIDER_ID, PROVIDER_LABEL } from './service';
@@ -17,8 +18,14 @@ export interface AccountApi {
   readonly service: AccountService;
 }
 
-export function registerAccount(fc: FeatureContext, _connections: ConnectionsApi): AccountApi {
-  const service = new AccountService(fc);
+export function registerAccount(fc: FeatureContext, connections: ConnectionsApi, runApi?: RunApi): AccountApi {
+  const service = new AccountService(fc, {
+    savedQueries: runApi?.savedQueries,
+    connectionNames: {
+      nameOf: (id) => connections.list().find((c) => c.id === id)?.name,
+      idOf: (name) => connections.list().find((c) => c.name === name)?.id,
+    },
+  });
   const provider = new SupabaseAuthProvider(service);
   const subs = fc.extension.subscriptions;
 
@@ -41,14 +48,16 @@ export function registerAccount(fc: FeatureContext, _connections: ConnectionsApi
     vscode.window.registerUriHandler({ handleUri: (uri) => service.handleUri(uri) }),
     vscode.commands.registerCommand(
       'iopsdata.account.signIn',
-      run('Sign in', async (options?: { email?: string; password?: string }) => {
+      run('Sign in', async (options?: SignInOptions) => {
         service.requireConfig();
-        // Automation (tasks, tests): email + password given as the argument sign in without prompts. Otherwise the
-        // provider's own interactive flow runs (no "allow access" consent dialog: the provider is ours).
+        // Automation (tasks, tests): what the argument gives is not asked for ({ email, password }, { method: 'otp',
+        // email }, { provider: 'github' }). Without one, the provider's own interactive flow runs (no "allow
+        // access" consent dialog: the provider is ours).
+        const opts = options && typeof options === 'object' ? options : undefined;
         const s =
-          options && typeof options.email === 'string' && typeof options.password === 'string'
-            ? toVsSession(await service.signInWithPassword(options.email, options.password))
-            : await provider.createSession();
+          opts && typeof opts.email === 'string' && typeof opts.password === 'string'
+            ? toVsSession(await service.signInWithPassword(opts.email, opts.password))
+            : await provider.signIn(opts);
         void vscode.window.showInformationMessage(`Signed in to iOpsData as ${s.account.label}.`);
         return s.account.label;
       }),
@@ -56,8 +65,11 @@ export function registerAccount(fc: FeatureContext, _connections: ConnectionsApi
     vscode.commands.registerCommand(
       'iopsdata.account.signOut',
       run('Sign out', async () => {
-        await provider.removeSession('');
-        void vscode.window.showInformationMessage('Signed out of iOpsData.');
+        const revoked = await provider.signOut();
+        void vscode.window.showInformationMessage(
+          revoked ? 'Signed out of iOpsData.' : 'Signed out of iOpsData on this machine. The server could not be reached to end the session; it expires on its own.',
+        );
+        return revoked;
       }),
     ),
     vscode.commands.registerCommand(
@@ -103,6 +115,81 @@ export function registerAccount(fc: FeatureContext, _connections: ConnectionsApi
         return true;
       }),
     ),
+    vscode.commands.registerCommand(
+      'iopsdata.account.listMembers',
+      run('List team members', async (options?: { quiet?: boolean }) => {
+        const members = await service.listMembers();
+        if (!options?.quiet) {
+          await vscode.window.showQuickPick(
+            members.map((m) => ({ label: m.email, description: m.role, detail: `Member since ${new Date(m.joinedAt).toLocaleDateString()}` })),
+            { title: `iOpsData workspace members (${members.length})`, placeHolder: 'Only the owner can remove members (iOpsData: Remove Team Member)' },
+          );
+        }
+        return members.map((m) => ({ email: m.email, role: m.role }));
+      }),
+    ),
+    vscode.commands.registerCommand(
+      'iopsdata.account.removeMember',
+      run('Remove team member', async (emailArg?: string) => {
+        let email = typeof emailArg === 'string' ? emailArg : undefined;
+        if (!email) {
+          const members = (await service.listMembers()).filter((m) => m.role !== 'owner');
+          if (!members.length) {
+            void vscode.window.showInformationMessage('This workspace has no members besides its owner.');
+            return undefined;
+          }
+          const pick = await vscode.window.showQuickPick(
+            members.map((m) => ({ label: m.email, description: m.role })),
+            { title: 'Remove a member from the iOpsData workspace', placeHolder: 'They lose access to its connections, saved queries and files' },
+          );
+          if (!pick) return undefined;
+          const ok = await vscode.window.showWarningMessage(
+            `Remove ${pick.label} from the workspace? They lose access to its shared connections, saved queries and files at once.`,
+            { modal: true, detail: 'Connections they already synced stay on their machines: rotate shared passwords and the team key if that matters.' },
+            'Remove',
+          );
+          if (ok !== 'Remove') return undefined;
+          email = pick.label;
+        }
+        const removed = await service.removeMember(email);
+        void vscode.window.showInformationMessage(`${removed.email} was removed from the iOpsData workspace.`);
+        return removed.email;
+      }),
+    ),
+    vscode.commands.registerCommand(
+      'iopsdata.account.showConflicts',
+      run('Sync conflicts', async (options?: { restore?: string; quiet?: boolean }) => {
+        const conflicts = await service.conflicts();
+        service.acknowledgeConflicts();
+        let chosen = typeof options?.restore === 'string' ? conflicts.find((c) => c.key === options.restore) : undefined;
+        if (options?.restore !== undefined && !chosen) throw new UserError(`No sync conflict on "${options.restore}".`);
+        if (!chosen && !options?.quiet) {
+          if (!conflicts.length) {
+            void vscode.window.showInformationMessage('No sync conflicts.');
+            return [];
+          }
+          const pick = await vscode.window.showQuickPick(
+            conflicts.map((c) => ({
+              label: c.label,
+              description: `kept the ${c.kept === 'remote' ? 'version from another machine' : 'local version'}`,
+              detail: `${c.restorable ? 'Select to restore your version as a copy. ' : ''}Other machine's edit: ${new Date(c.remoteUpdatedAt).toLocaleString()}${c.localUpdatedAt ? `; yours: ${new Date(c.localUpdatedAt).toLocaleString()}` : ''}`,
+              conflict: c,
+            })),
+            { title: 'iOpsData sync conflicts (newest first)' },
+          );
+          chosen = pick?.conflict;
+          if (chosen && !chosen.restorable) return undefined;
+        }
+        if (chosen) {
+          const id = await service.restoreConflict(chosen);
+          void vscode.window.showInformationMessage(`Restored your version of ${chosen.label} as a new saved query.`);
+          return id;
+        }
+        return conflicts.map((c) => ({ collection: c.collection, key: c.key, label: c.label, restorable: c.restorable }));
+      }),
+    ),
+    // Internal: integration tests read the status bar item, the SecretStorage session flag and the last notice.
+    vscode.commands.registerCommand('iopsdata.account.stateForTests', () => service.stateForTests()),
     vscode.commands.registerCommand(
       'iopsdata.account.exportTeamKey',
       run('Export team key', async () => {

@@ -5,12 +5,13 @@
  * - connections: user-scope entries of `iopsdata.connections`, keyed by name, joined with their secrets from
  *   SecretStorage (the value is encrypted before upload). Workspace-scope connections belong to the repository's
  *   .vscode/settings.json and are not synced.
- * - queries: saved queries live in another feature's storage with no API for them yet, so this source reports
- *   none and ignores incoming ones (the core engine and the server side support them).
+ * - queries: the saved queries of the History view, through the run feature's SavedQueryStore (the same store the
+ *   view reads, so pulled queries appear there at once), with connections referred to by name.
  */
 import * as vscode from 'vscode';
 import type { Collection, LocalSource } from '../../core/account/syncEngine';
 import { secretKey, type SecretName } from '../../core/run/connectionDefinitions';
+import type { ConnectionNames, SavedQueryStore } from '../../core/run/savedQueries';
 
 const SECRET_NAMES: SecretName[] = ['password', 'privateKey', 'privateKeyPassphrase'];
 
@@ -37,6 +38,7 @@ export class VsCodeLocalSource implements LocalSource {
   constructor(
     private readonly secrets: vscode.SecretStorage,
     private readonly settingKeys: string[],
+    private readonly savedQueries?: { store: SavedQueryStore; connections: ConnectionNames },
   ) {}
 
   async read(collection: Collection): Promise<Record<string, unknown>> {
@@ -63,6 +65,7 @@ export class VsCodeLocalSource implements LocalSource {
       }
       return out;
     }
+    if (collection === 'queries' && this.savedQueries) return this.savedQueries.store.toSynced(this.savedQueries.connections);
     return {};
   }
 
@@ -73,6 +76,10 @@ export class VsCodeLocalSource implements LocalSource {
         const dot = ch.key.indexOf('.');
         await vscode.workspace.getConfiguration(ch.key.slice(0, dot)).update(ch.key.slice(dot + 1), ch.deleted ? undefined : ch.value, vscode.ConfigurationTarget.Global);
       }
+      return;
+    }
+    if (collection === 'queries') {
+      if (this.savedQueries) await this.savedQueries.store.applySynced(changes, this.savedQueries.connections);
       return;
     }
     if (collection !== 'connections') return;

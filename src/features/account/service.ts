@@ -7,7 +7,10 @@ import type { Session, SupabaseClient } from '@supabase/supabase-js';
 import { AUTH_STORAGE_KEY, createAccountClient, validateAccountConfig, type AccountConfig } from '../../core/account/client';
 import * as auth from '../../core/account/auth';
 import { SupabaseRemoteStore, addWorkspaceMember, resolveWorkspace } from '../../core/account/remote';
-import { SyncEngine, type ConflictNotice, type SyncReport } from '../../core/account/syncEngine';
+import { SyncEngine, type Collection, type ConflictNotice, type SyncReport } from '../../core/account/syncEngine';
+import { accountStatus, conflictLabel, conflictMessage, isOfflineError, type AccountStatusView } from '../../core/account/status';
+import { listWorkspaceMembers, removeWorkspaceMember, type WorkspaceMember } from '../../core/account/members';
+import type { ConnectionNames, SavedQueryStore } from '../../core/run/savedQueries';
 import { exportTeamKey, generateTeamKey, importTeamKey } from '../../core/account/crypto';
 import { basicProfile, uploadFileAsset } from '../../core/account/files';
 import { UserError, isCancelled, userMessage } from '../../core/errors';
@@ -22,6 +25,23 @@ const CALLBACK_PATH = '/auth-callback';
 const WORKSPACE_STATE_KEY = 'iopsdata.account.workspaceId';
 const AUTO_SYNC_DEBOUNCE_MS = 3000;
 const PERIODIC_SYNC_MS = 5 * 60 * 1000;
+
+/** What the account feature needs from other features (optional so the service works without them). */
+export interface AccountDeps {
+  /** The run feature's saved queries: synced as the `queries` collection. */
+  savedQueries?: SavedQueryStore;
+  /** Maps connection ids to names for saved queries (names are what synced connections share). */
+  connectionNames?: ConnectionNames;
+}
+
+/** How the sign-in command may be told what to do (automation and tests); anything missing is asked for. */
+export interface SignInOptions {
+  method?: 'password' | 'otp' | 'oauth';
+  email?: string;
+  password?: string;
+  /** OAuth provider, e.g. "github". */
+  provider?: string;
+}
 
 export class AccountService implements vscode.Disposable {
   private client: SupabaseClient | undefined;
@@ -38,8 +58,20 @@ export class AccountService implements vscode.Disposable {
   private periodicTimer: NodeJS.Timeout | undefined;
   private authSubscription: { unsubscribe(): void } | undefined;
   lastReport: SyncReport | undefined;
+  private lastSyncAt: Date | undefined;
+  private syncing = false;
+  private unseenConflicts = 0;
+  private accountLabel: string | undefined;
+  private statusView: AccountStatusView = accountStatus({ syncing: false, unseenConflicts: 0 });
+  /** The last notice shown to the user (integration tests read it; notifications are not readable from the API). */
+  lastNotice: string | undefined;
+  /** The browser sign-in under way: what was (or would have been) opened, for tests and the log. */
+  pendingSignIn: { method: 'otp' | 'oauth'; url?: string; redirectTo: string } | undefined;
 
-  constructor(private readonly fc: FeatureContext) {
+  constructor(
+    private readonly fc: FeatureContext,
+    private readonly deps: AccountDeps = {},
+  ) {
     this.authStorage = new SecretStorageAuthAdapter(fc.extension.secrets);
     this.status = vscode.window.createStatusBarItem('iopsdata.account.sync', vscode.StatusBarAlignment.Left, 10);
     this.status.name = 'iOpsData Sync';
@@ -56,6 +88,35 @@ export class AccountService implements vscode.Disposable {
         if (e.key.startsWith('iopsdata.connection.')) this.scheduleSync();
       }),
     );
+    if (deps.savedQueries) {
+      // Changes that sync itself applied are not local edits (pushing them back would be a no-op round trip).
+      const sub = deps.savedQueries.onDidChange((origin) => {
+        if (origin === 'local') void this.noteLocalEdit('queries');
+      });
+      this.disposables.push({ dispose: () => sub.dispose() });
+    }
+  }
+
+  /** Collections this window syncs (saved queries only when the run feature provides them). */
+  private collections(): Collection[] {
+    return this.deps.savedQueries ? ['settings', 'connections', 'queries'] : ['settings', 'connections'];
+  }
+
+  /**
+   * Records a local edit in the outbox right away (so an offline edit keeps its real edit time for last-writer-wins),
+   * then syncs shortly after.
+   */
+  private async noteLocalEdit(collection: Collection): Promise<void> {
+    try {
+      if (this.engine) {
+        await this.engine.engine.scan({ collections: [collection] });
+        this.lastReport = this.lastReport && { ...this.lastReport, pending: await this.engine.engine.pendingCount() };
+        this.showStatus();
+      }
+    } catch (err) {
+      this.fc.log.warn(`account: could not record a local ${collection} edit: ${redactSecrets(userMessage(err))}`);
+    }
+    this.scheduleSync();
   }
 
   // ------------------------------------------------------------------------------------------ config
@@ -89,6 +150,10 @@ export class AccountService implements vscode.Disposable {
         }
       });
       this.authSubscription = data.subscription;
+      // supabase-js only runs its refresh timer by itself in browsers; in the extension host start it, so the
+      // access token handed out through vscode.authentication stays valid without a request going first.
+      const client = this.client;
+      void this.hasStoredSession().then((stored) => (stored && this.client === client ? client.auth.startAutoRefresh() : undefined)).catch(() => {});
     }
     return this.client;
   }
@@ -106,6 +171,18 @@ export class AccountService implements vscode.Disposable {
     return (await this.authStorage.getItem(AUTH_STORAGE_KEY)) !== null;
   }
 
+  /** The stored session's email (for the status bar) without loading supabase-js. */
+  private async storedAccountLabel(): Promise<string | undefined> {
+    const raw = await this.authStorage.getItem(AUTH_STORAGE_KEY);
+    if (!raw) return undefined;
+    try {
+      const user = (JSON.parse(raw) as { user?: { email?: string; id?: string } }).user;
+      return user?.email ?? user?.id ?? 'your account';
+    } catch {
+      return 'your account';
+    }
+  }
+
   async currentSession(): Promise<Session | null> {
     if (!this.config() || !(await this.hasStoredSession())) return null;
     const { data, error } = await this.getClient().auth.getSession();
@@ -115,14 +192,21 @@ export class AccountService implements vscode.Disposable {
 
   async refreshContext(): Promise<void> {
     const configured = !!this.config();
-    const signedIn = configured && (await this.hasStoredSession());
+    const label = configured ? await this.storedAccountLabel() : undefined;
+    const signedIn = label !== undefined;
     await vscode.commands.executeCommand('setContext', 'iopsdata.account.configured', configured);
     await vscode.commands.executeCommand('setContext', 'iopsdata.account.signedIn', signedIn);
+    if (label !== this.accountLabel) {
+      // another account (or none): the previous one's sync outcome and conflicts do not apply
+      this.lastReport = undefined;
+      this.lastSyncAt = undefined;
+      this.unseenConflicts = 0;
+    }
+    this.accountLabel = label;
+    this.showStatus();
     if (signedIn) {
-      this.showStatus();
       if (!this.periodicTimer) this.periodicTimer = setInterval(() => void this.sync(false), PERIODIC_SYNC_MS);
     } else {
-      this.status.hide();
       if (this.periodicTimer) clearInterval(this.periodicTimer);
       this.periodicTimer = undefined;
     }
@@ -168,45 +252,79 @@ export class AccountService implements vscode.Disposable {
   }
 
   /** Asks how to sign in and does it; resolves with the session (throws UserError/cancel otherwise). */
-  async signInInteractive(): Promise<Session> {
+  async signInInteractive(options: SignInOptions = {}): Promise<Session> {
     const client = this.getClient();
-    const pick = await vscode.window.showQuickPick(
-      [
-        { label: '$(mail) Email and password', id: 'password' },
-        { label: '$(key) Email code or magic link', id: 'otp', detail: 'We email you a one-time code and a sign-in link.' },
-        { label: '$(github) GitHub', id: 'github', detail: 'Sign in in the browser.' },
-        { label: '$(globe) Google', id: 'google', detail: 'Sign in in the browser.' },
-      ],
-      { title: 'Sign in to iOpsData (Supabase)', ignoreFocusOut: true },
-    );
-    if (!pick) throw new UserError('Sign-in cancelled.', { code: 'cancelled' });
-    let session: Session;
-    if (pick.id === 'password') {
-      const email = await vscode.window.showInputBox({ title: 'Email', prompt: 'Your iOpsData account email', ignoreFocusOut: true, validateInput: emailProblem });
-      if (!email) throw new UserError('Sign-in cancelled.', { code: 'cancelled' });
-      const password = await vscode.window.showInputBox({ title: 'Password', password: true, ignoreFocusOut: true });
-      if (!password) throw new UserError('Sign-in cancelled.', { code: 'cancelled' });
-      session = await auth.signInWithPassword(client, email, password);
-    } else if (pick.id === 'otp') {
-      const email = await vscode.window.showInputBox({ title: 'Email', prompt: 'We will send a code and a sign-in link', ignoreFocusOut: true, validateInput: emailProblem });
-      if (!email) throw new UserError('Sign-in cancelled.', { code: 'cancelled' });
-      await auth.sendEmailCode(client, email, await this.redirectUri());
-      session = await this.codeOrLink(client, email);
-    } else {
-      const url = await auth.startOAuth(client, pick.id, await this.redirectUri());
-      session = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Waiting for ${pick.id === 'github' ? 'GitHub' : 'Google'} sign-in in your browser…`, cancellable: true },
-        async (_p, token) => {
-          const waiting = this.waitForCallback(token);
-          if (!(await vscode.env.openExternal(vscode.Uri.parse(url)))) {
-            this.pendingCallback?.reject(new UserError('Could not open the browser for sign-in.'));
-          }
-          return auth.completeFromCallback(client, await waiting);
-        },
+    const cancelled = () => new UserError('Sign-in cancelled.', { code: 'cancelled' });
+    let method = options.method ?? (options.provider ? 'oauth' : options.password !== undefined ? 'password' : undefined);
+    let provider = options.provider;
+    if (!method) {
+      const pick = await vscode.window.showQuickPick(
+        [
+          { label: '$(mail) Email and password', id: 'password' },
+          { label: '$(key) Email code or magic link', id: 'otp', detail: 'We email you a one-time code and a sign-in link.' },
+          { label: '$(github) GitHub', id: 'github', detail: 'Sign in in the browser.' },
+          { label: '$(globe) Google', id: 'google', detail: 'Sign in in the browser.' },
+        ],
+        { title: 'Sign in to iOpsData (Supabase)', ignoreFocusOut: true },
       );
+      if (!pick) throw cancelled();
+      method = pick.id === 'password' || pick.id === 'otp' ? pick.id : 'oauth';
+      if (method === 'oauth') provider = pick.id;
+    }
+    const askEmail = async (prompt: string) => {
+      const email = options.email ?? (await vscode.window.showInputBox({ title: 'Email', prompt, ignoreFocusOut: true, validateInput: emailProblem }));
+      if (!email) throw cancelled();
+      return email;
+    };
+    let session: Session;
+    try {
+      if (method === 'password') {
+        const email = await askEmail('Your iOpsData account email');
+        const password = options.password ?? (await vscode.window.showInputBox({ title: 'Password', password: true, ignoreFocusOut: true }));
+        if (!password) throw cancelled();
+        session = await auth.signInWithPassword(client, email, password);
+      } else if (method === 'otp') {
+        const email = await askEmail('We will send a code and a sign-in link');
+        const redirectTo = await this.redirectUri();
+        await auth.sendEmailCode(client, email, redirectTo);
+        this.pendingSignIn = { method: 'otp', redirectTo };
+        session = await this.codeOrLink(client, email);
+      } else {
+        session = await this.signInWithBrowser(client, (provider ?? 'github').toLowerCase());
+      }
+    } finally {
+      this.pendingSignIn = undefined;
     }
     await this.afterSignIn();
     return session;
+  }
+
+  /** OAuth with PKCE: the provider's page opens in the browser and comes back through the UriHandler. */
+  private async signInWithBrowser(client: SupabaseClient, provider: string): Promise<Session> {
+    if (!/^[a-z0-9_-]{2,40}$/.test(provider)) throw new UserError(`Unknown sign-in provider: ${provider}`);
+    const display = provider === 'github' ? 'GitHub' : provider[0].toUpperCase() + provider.slice(1);
+    const redirectTo = await this.redirectUri();
+    const url = await auth.startOAuth(client, provider, redirectTo);
+    this.pendingSignIn = { method: 'oauth', url, redirectTo };
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Waiting for ${display} sign-in in your browser…`, cancellable: true },
+      async (_p, token) => {
+        const waiting = this.waitForCallback(token);
+        const opened = await vscode.env.openExternal(vscode.Uri.parse(url)).then(
+          (ok) => ok,
+          () => false,
+        );
+        if (!opened) {
+          // No browser could be opened (remote or locked-down machine): let the user open the link themselves;
+          // the callback still arrives through the UriHandler.
+          this.fc.log.warn('account: could not open the browser for sign-in; offered the link instead');
+          void vscode.window.showWarningMessage(`Open the ${display} sign-in page in a browser on this machine to continue.`, 'Copy Link').then((a) => {
+            if (a) void vscode.env.clipboard.writeText(url);
+          });
+        }
+        return auth.completeFromCallback(client, await waiting);
+      },
+    );
   }
 
   async signInWithPassword(email: string, password: string): Promise<Session> {
@@ -266,16 +384,23 @@ export class AccountService implements vscode.Disposable {
     void this.sync(false);
   }
 
-  async signOut(): Promise<void> {
+  /**
+   * Revokes the session on the server and clears it from SecretStorage. Offline, the session is still cleared here
+   * (signing out must always work); returns false then, since the server could not be told.
+   */
+  async signOut(): Promise<boolean> {
+    let revoked: boolean;
     if (!this.config()) {
       await this.authStorage.removeItem(AUTH_STORAGE_KEY);
+      revoked = false;
     } else {
-      await auth.signOut(this.getClient());
+      revoked = await auth.signOut(this.getClient(), this.authStorage);
     }
     await this.authStorage.removeItem(`${AUTH_STORAGE_KEY}-code-verifier`);
     this.engine = undefined;
     await this.refreshContext();
     this.sessionEmitter.fire();
+    return revoked;
   }
 
   // -------------------------------------------------------------------------------------------- sync
@@ -309,7 +434,9 @@ export class AccountService implements vscode.Disposable {
     if (this.engine?.key === key) return this.engine;
     const ws = await resolveWorkspace(client, session.user.id, preferred);
     await this.fc.extension.globalState.update(WORKSPACE_STATE_KEY, ws.id);
-    const local = new VsCodeLocalSource(this.fc.extension.secrets, syncableSettingKeys(this.fc.extension.extension.packageJSON));
+    const { savedQueries, connectionNames } = this.deps;
+    const queries = savedQueries ? { store: savedQueries, connections: connectionNames ?? { nameOf: () => undefined, idOf: () => undefined } } : undefined;
+    const local = new VsCodeLocalSource(this.fc.extension.secrets, syncableSettingKeys(this.fc.extension.extension.packageJSON), queries);
     const remote = new SupabaseRemoteStore({ client, workspaceId: ws.id, userId: session.user.id, teamKey: () => this.teamKey(client, ws.id) });
     const store = new SecretStateStore(this.fc.extension.secrets, `iopsdata.account.syncState.${session.user.id}.${ws.id}`);
     this.engine = { key: `${session.user.id}/${ws.id}`, engine: new SyncEngine(local, remote, store), workspaceId: ws.id };
@@ -329,56 +456,101 @@ export class AccountService implements vscode.Disposable {
       if (interactive) throw new UserError('Sign in first (iOpsData: Sign In).');
       return undefined;
     }
-    this.showStatus('syncing');
+    this.syncing = true;
+    this.showStatus();
     let report: SyncReport;
     try {
       const { engine } = await this.engineFor(session);
-      // Saved queries live in another feature's storage without a sync API yet: see localSource.ts.
-      report = await engine.sync({ collections: ['settings', 'connections'], signal });
+      report = await engine.sync({ collections: this.collections(), signal });
     } catch (err) {
-      report = { pushed: 0, pulled: 0, applied: 0, conflicts: [], pending: 0, error: err };
+      report = { pushed: 0, pulled: 0, applied: 0, conflicts: [], pending: this.engine ? await this.engine.engine.pendingCount().catch(() => 0) : 0, error: err };
+    } finally {
+      this.syncing = false;
     }
     this.lastReport = report;
+    this.lastSyncAt = new Date();
     this.fc.log.info(`account: sync pushed ${report.pushed}, pulled ${report.pulled}, applied ${report.applied}, pending ${report.pending}${report.error ? `, stopped: ${redactSecrets(userMessage(report.error))}` : ''}`);
+    if (report.conflicts.length) this.unseenConflicts += report.conflicts.length;
     this.showStatus();
     if (report.conflicts.length) this.notifyConflicts(report.conflicts);
     if (report.error && interactive && !isCancelled(report.error)) throw report.error;
     return report;
   }
 
+  /** The current name of a conflicting saved query (when its losing side was a deletion, the notice has no name). */
+  private currentName = (c: ConflictNotice): string | undefined => (c.collection === 'queries' ? this.deps.savedQueries?.get(c.key)?.name : undefined);
+
   private notifyConflicts(conflicts: ConflictNotice[]): void {
     for (const c of conflicts) {
       // The discarded value may contain connection secrets: log only which item lost, never its value.
-      this.fc.log.warn(`account: sync conflict on ${c.collection} "${c.key}": kept the ${c.kept} version (remote edited ${c.remoteUpdatedAt}${c.localUpdatedAt ? `, local edit ${c.localUpdatedAt}` : ''})`);
+      this.fc.log.warn(`account: sync conflict on ${conflictLabel(c, this.currentName)}: kept the ${c.kept} version (remote edited ${c.remoteUpdatedAt}${c.localUpdatedAt ? `, local edit ${c.localUpdatedAt}` : ''})`);
     }
-    const names = conflicts.map((c) => `"${c.key}"`).slice(0, 3).join(', ') + (conflicts.length > 3 ? ` and ${conflicts.length - 3} more` : '');
-    void vscode.window.showWarningMessage(`iOpsData sync: ${names} changed on another machine more recently; the newer version replaced your local edit.`, 'Show Log').then((a) => {
-      if (a) this.fc.log.show();
+    this.lastNotice = conflictMessage(conflicts, this.currentName);
+    void vscode.window.showWarningMessage(this.lastNotice, 'Review').then((a) => {
+      if (a) void vscode.commands.executeCommand('iopsdata.account.showConflicts');
     });
   }
 
-  private showStatus(state?: 'syncing'): void {
-    const r = this.lastReport;
-    if (state === 'syncing') {
-      this.status.text = '$(sync~spin) iOpsData';
-      this.status.tooltip = 'Syncing settings and connections…';
-    } else if (r?.error) {
-      const offline = /reach|fetch failed|network|ECONNREFUSED|offline/i.test(userMessage(r.error));
-      this.status.text = `$(${offline ? 'cloud-offline' : 'warning'}) iOpsData${r.pending ? ` ${r.pending}` : ''}`;
-      this.status.tooltip = `${offline ? 'Offline' : 'Sync failed'}: ${userMessage(r.error)}${r.pending ? ` — ${r.pending} change(s) waiting to upload` : ''}. Click to retry.`;
-    } else if (r?.pending) {
-      this.status.text = `$(cloud-upload) iOpsData ${r.pending}`;
-      this.status.tooltip = `${r.pending} change(s) waiting to upload. Click to sync.`;
-    } else {
-      this.status.text = '$(cloud) iOpsData';
-      this.status.tooltip = r ? `Synced at ${new Date().toLocaleTimeString()}. Click to sync now.` : 'Signed in. Click to sync now.';
+  /** Conflicts of this account's sync, newest first (kept across restarts in the sync state). */
+  async conflicts(): Promise<Array<ConflictNotice & { label: string; restorable: boolean }>> {
+    const session = await this.currentSession();
+    if (!session) throw new UserError('Sign in first (iOpsData: Sign In).');
+    const { engine } = await this.engineFor(session);
+    const list = [...(await engine.getState()).conflicts].reverse();
+    return list.map((c) => ({ ...c, label: conflictLabel(c, this.currentName), restorable: this.restorable(c) }));
+  }
+
+  /** The user has seen the conflicts: the status bar goes back to its normal state. */
+  acknowledgeConflicts(): void {
+    this.unseenConflicts = 0;
+    this.showStatus();
+  }
+
+  private restorable(c: ConflictNotice): boolean {
+    const v = c.discarded as { name?: unknown; sql?: unknown } | undefined;
+    return c.collection === 'queries' && !!this.deps.savedQueries && typeof v?.name === 'string' && typeof v.sql === 'string';
+  }
+
+  /**
+   * Brings back the local version of a saved query that lost a conflict, as a new saved query next to the kept one
+   * (so neither edit is lost). Returns the new query's id.
+   */
+  async restoreConflict(c: ConflictNotice): Promise<string> {
+    const v = c.discarded as { name: string; sql: string; connectionName?: string } | undefined;
+    if (!this.restorable(c) || !v) throw new UserError('Only the local version of a saved query can be restored.');
+    const connectionId = v.connectionName ? this.deps.connectionNames?.idOf(v.connectionName) : undefined;
+    const q = await this.deps.savedQueries!.save(`${v.name} (my version)`.slice(0, 200), v.sql, connectionId);
+    return q.id;
+  }
+
+  private showStatus(): void {
+    const last = this.lastReport && this.lastSyncAt ? { error: this.lastReport.error, pending: this.lastReport.pending, at: this.lastSyncAt } : undefined;
+    this.statusView = accountStatus({ account: this.accountLabel, syncing: this.syncing, last, unseenConflicts: this.unseenConflicts });
+    if (this.statusView.state === 'hidden') {
+      this.status.hide();
+      return;
     }
+    this.status.text = this.statusView.text;
+    this.status.tooltip = this.statusView.tooltip;
+    this.status.command = this.statusView.command;
     this.status.show();
   }
 
-  /** Status bar text (integration tests read it). */
-  get statusText(): string {
-    return this.status.text;
+  /** What the status bar item shows (the integration tests read it: the item's text is not readable from the API). */
+  get statusBar(): AccountStatusView {
+    return this.statusView;
+  }
+
+  /** Whether a session is kept in SecretStorage, and whether the last sync failed for lack of network. */
+  async stateForTests(): Promise<Record<string, unknown>> {
+    return {
+      status: this.statusBar,
+      storedSession: await this.hasStoredSession(),
+      pendingSignIn: this.pendingSignIn,
+      lastNotice: this.lastNotice,
+      offline: isOfflineError(this.lastReport?.error),
+      pending: this.engine ? await this.engine.engine.pendingCount() : undefined,
+    };
   }
 
   // ------------------------------------------------------------------------------------------- files
@@ -413,6 +585,21 @@ export class AccountService implements vscode.Disposable {
     if (!session) throw new UserError('Sign in first (iOpsData: Sign In).');
     const { workspaceId } = await this.engineFor(session);
     await addWorkspaceMember(this.getClient(), workspaceId, email, role);
+  }
+
+  async listMembers(): Promise<WorkspaceMember[]> {
+    const session = await this.currentSession();
+    if (!session) throw new UserError('Sign in first (iOpsData: Sign In).');
+    const { workspaceId } = await this.engineFor(session);
+    return listWorkspaceMembers(this.getClient(), workspaceId);
+  }
+
+  /** Removes a member by email; the server allows it only for the workspace's owner (row-level security). */
+  async removeMember(email: string): Promise<WorkspaceMember> {
+    const session = await this.currentSession();
+    if (!session) throw new UserError('Sign in first (iOpsData: Sign In).');
+    const { workspaceId } = await this.engineFor(session);
+    return removeWorkspaceMember(this.getClient(), workspaceId, email);
   }
 
   // ---------------------------------------------------------------------------------------- team key

@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { QueryResult } from '../../core/connections/types';
+import type { SavedQueryStore } from '../../core/run/savedQueries';
 
 export interface RunRequest {
   connectionId: string;
@@ -17,4 +18,6 @@ export interface RunApi {
    * results panel) and resolves with the first page of the result, or undefined if the user cancelled.
    */
   run(request: RunRequest): Promise<QueryResult | undefined>;
+  /** The saved queries the History view shows (account sync pushes and pulls them through this store). */
+  readonly savedQueries: SavedQueryStore;
 }

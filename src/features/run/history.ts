@@ -3,19 +3,25 @@
  * `iopsdata.history` view: a "Saved queries" group on top, then the history entries. Nothing secret is stored.
  */
 import * as vscode from 'vscode';
-import { addToHistory, describeEntry, formatDuration, newId, parseHistory, parseSavedQueries, sqlLabel, type HistoryEntry, type SavedQuery } from '../../core/run/history';
+import { addToHistory, describeEntry, formatDuration, parseHistory, sqlLabel, type HistoryEntry, type SavedQuery } from '../../core/run/history';
+import { SavedQueryStore } from '../../core/run/savedQueries';
 
 const HISTORY_KEY = 'iopsdata.queryHistory';
-const SAVED_KEY = 'iopsdata.savedQueries';
 
 export class HistoryStore {
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.emitter.event;
+  /** Saved queries: shared with account sync (which pushes and pulls them), so the view refreshes on both. */
+  readonly savedQueries: SavedQueryStore;
+  private readonly savedSub: { dispose(): void };
 
   constructor(
     private readonly global: vscode.Memento,
-    private readonly workspace: vscode.Memento,
-  ) {}
+    workspace: vscode.Memento,
+  ) {
+    this.savedQueries = new SavedQueryStore(workspace);
+    this.savedSub = this.savedQueries.onDidChange(() => this.emitter.fire());
+  }
 
   entries(): HistoryEntry[] {
     return parseHistory(this.global.get(HISTORY_KEY));
@@ -33,22 +39,19 @@ export class HistoryStore {
   }
 
   saved(): SavedQuery[] {
-    return parseSavedQueries(this.workspace.get(SAVED_KEY));
+    return this.savedQueries.list();
   }
 
-  async save(name: string, sql: string, connectionId?: string): Promise<SavedQuery> {
-    const q: SavedQuery = { id: newId(), name, sql, connectionId, savedAt: Date.now() };
-    await this.workspace.update(SAVED_KEY, [...this.saved(), q]);
-    this.emitter.fire();
-    return q;
+  save(name: string, sql: string, connectionId?: string): Promise<SavedQuery> {
+    return this.savedQueries.save(name, sql, connectionId);
   }
 
   async removeSaved(id: string): Promise<void> {
-    await this.workspace.update(SAVED_KEY, this.saved().filter((q) => q.id !== id));
-    this.emitter.fire();
+    await this.savedQueries.remove(id);
   }
 
   dispose(): void {
+    this.savedSub.dispose();
     this.emitter.dispose();
   }
 }
@@ -93,7 +96,7 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
       const q = n.query;
       const item = new vscode.TreeItem(q.name, vscode.TreeItemCollapsibleState.None);
       item.id = `saved:${q.id}`;
-      item.description = q.connectionId ? this.connectionName(q.connectionId) ?? q.connectionId : undefined;
+      item.description = (q.connectionId ? this.connectionName(q.connectionId) ?? q.connectionId : undefined) ?? q.connectionName;
       item.tooltip = new vscode.MarkdownString().appendCodeblock(q.sql, 'sql');
       item.iconPath = new vscode.ThemeIcon('bookmark');
       item.contextValue = 'iopsdata.savedQuery';

@@ -128,6 +128,46 @@ describe('account: Supabase migrations and row-level security (real PostgreSQL)'
     assert.equal(await count(alice, `select 1 from saved_queries where workspace_id = $1`, [wsB]), 0);
   });
 
+  it('member removal: only the owner removes members; admins and members cannot; an owner cannot be removed; a member may leave', async () => {
+    const carol = await createAuthUser(db, 'carol@example.test');
+    const dan = await createAuthUser(db, 'dan@example.test');
+    await db.query(`insert into workspace_members (workspace_id, user_id, role) values ($1, $2, 'admin'), ($1, $3, 'member')`, [wsA, carol, dan]);
+    const isMember = async (u: string) => (await db.query(`select 1 from workspace_members where workspace_id = $1 and user_id = $2`, [wsA, u])).rowCount === 1;
+    const remove = (as: string, who: string) => count(as, `delete from workspace_members where workspace_id = $1 and user_id = $2`, [wsA, who]);
+
+    assert.equal(await remove(carol, dan), 0, 'an admin cannot remove a member');
+    assert.equal(await remove(dan, carol), 0, 'a member cannot remove an admin');
+    assert.equal(await remove(bob, dan), 0, 'a non-member cannot remove anyone');
+    assert.equal(await remove(alice, alice), 0, 'the owner cannot remove herself (the workspace keeps an owner)');
+    assert.equal(await remove(carol, alice), 0);
+    assert.ok((await isMember(dan)) && (await isMember(carol)) && (await isMember(alice)));
+    // an admin cannot make herself (or anyone) an owner to get around the rule
+    assert.equal(await count(carol, `update workspace_members set role = 'owner' where workspace_id = $1 and user_id = $2`, [wsA, carol]), 0);
+    await assert.rejects(asUser(db, carol, (c) => c.query(`insert into workspace_members (workspace_id, user_id, role) values ($1, $2, 'owner')`, [wsA, bob])), /row-level security/);
+    // admins still add members
+    await asUser(db, carol, (c) => c.query(`insert into workspace_members (workspace_id, user_id, role) values ($1, $2, 'member')`, [wsA, bob]));
+    assert.equal(await count(bob, `select 1 from saved_queries where workspace_id = $1`, [wsA]), 1, 'the new member sees the rows');
+
+    // members list each other, with emails, owner first; outsiders and anon cannot
+    const listed = await asUser(db, dan, async (c) => (await c.query(`select email, role from list_workspace_members($1)`, [wsA])).rows);
+    assert.deepEqual(listed, [
+      { email: 'alice@example.test', role: 'owner' },
+      { email: 'carol@example.test', role: 'admin' },
+      { email: 'bob@example.test', role: 'member' },
+      { email: 'dan@example.test', role: 'member' },
+    ]);
+    await assert.rejects(asUser(db, alice, (c) => c.query(`select * from list_workspace_members($1)`, [wsB])), /not a member of that workspace/);
+    await assert.rejects(asUser(db, null, (c) => c.query(`select * from list_workspace_members($1)`, [wsA])), /permission denied/);
+
+    assert.equal(await remove(alice, dan), 1, 'the owner removes a member');
+    assert.equal(await remove(alice, carol), 1, 'the owner removes an admin');
+    assert.equal(await count(dan, `select 1 from saved_queries where workspace_id = $1`, [wsA]), 0, 'a removed member loses access at once');
+    assert.equal(await count(dan, `select 1 from workspace_connections where workspace_id = $1`, [wsA]), 0);
+    assert.equal(await remove(bob, bob), 1, 'a member may leave');
+    const left = (await db.query(`select user_id from workspace_members where workspace_id = $1`, [wsA])).rows.map((r) => r.user_id);
+    assert.deepEqual(left, [alice]);
+  });
+
   it('last-writer-wins guard: an update carrying an older updated_at leaves the newer row in place', async () => {
     await asUser(db, alice, async (c) => {
       await c.query(`insert into saved_queries (workspace_id, query_id, name, updated_at) values ($1, 'lww', 'new', '2026-01-02T00:00:00Z')`, [wsA]);
