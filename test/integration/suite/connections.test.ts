@@ -4,6 +4,7 @@
  * out of settings, test, toggle writes, and remove.
  */
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { startPostgres, type PostgresServer } from '../../helpers/postgres';
@@ -135,5 +136,146 @@ describe('connections feature (extension host)', function () {
     assert.equal(await vscode.commands.executeCommand('iopsdata.connections.makeReadOnly', 'itest-duck'), true);
     assert.equal(await vscode.commands.executeCommand('iopsdata.connections.remove', 'itest-pg', { confirm: false }), true);
     assert.ok(!(await labels(provider, await children(provider))).includes('ITest PG'));
+  });
+});
+
+describe('Workspace files connection: data files in the tree (extension host)', function () {
+  this.timeout(120_000);
+  const ws = vscode.workspace.workspaceFolders![0].uri.fsPath;
+  const dir = path.join(ws, 'itest-files');
+  let provider: Provider;
+
+  async function filesNode(): Promise<any> {
+    return (await children(provider))[0];
+  }
+  async function listed(): Promise<string[]> {
+    return (await children(provider, await filesNode())).filter((n) => n.type === 'file').map((n) => n.relative);
+  }
+  async function waitFor<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
+    const until = Date.now() + ms;
+    let v = await get();
+    while (!ok(v)) {
+      if (Date.now() > until) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(v)}`);
+      await new Promise((r) => setTimeout(r, 200));
+      v = await get();
+    }
+    return v;
+  }
+
+  before(async () => {
+    await vscode.extensions.getExtension('iopsdata.iopsdata')!.activate();
+    provider = (await vscode.commands.executeCommand('iopsdata.connections.treeForTests')) as Provider;
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(path.join(dir, 'sub'), { recursive: true });
+    fs.mkdirSync(path.join(dir, 'hidden'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'sales.csv'), 'id,region,amount\n1,north,10.5\n2,south,20\n3,north,\n');
+    fs.writeFileSync(path.join(dir, 'sub', 'events.jsonl'), '{"kind":"click","n":1}\n{"kind":"view","n":2}\n');
+    fs.writeFileSync(path.join(dir, 'hidden', 'secret.csv'), 'a\n1\n');
+    fs.writeFileSync(path.join(dir, 'notes.sql'), 'select 1;\n');
+    const { DuckDBInstance } = require('@duckdb/node-api') as typeof import('@duckdb/node-api');
+    const inst = await DuckDBInstance.create(':memory:');
+    const c = await inst.connect();
+    await c.run(`COPY (SELECT 7::INTEGER AS qty, DATE '2024-05-01' AS day) TO '${path.join(dir, 'sub', 'stock.parquet')}' (FORMAT parquet)`);
+    c.closeSync();
+    inst.closeSync();
+    await vscode.commands.executeCommand('iopsdata.connections.refresh', 'workspace-files');
+  });
+
+  after(async () => {
+    await vscode.workspace.getConfiguration('files').update('exclude', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.commands.executeCommand('iopsdata.connections.filter', '');
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(path.join(ws, 'itest-many'), { recursive: true, force: true });
+  });
+
+  it('lists the data files of the workspace (not other files), each with its folder', async () => {
+    const files = await listed();
+    for (const f of ['itest-files/sales.csv', 'itest-files/sub/events.jsonl', 'itest-files/sub/stock.parquet', 'itest-files/hidden/secret.csv']) assert.ok(files.includes(f), `${f} in ${files}`);
+    assert.ok(!files.some((f) => f.endsWith('.sql')));
+    const node = (await children(provider, await filesNode())).find((n) => n.relative === 'itest-files/sub/stock.parquet');
+    const item = await provider.getTreeItem(node);
+    assert.equal(item.label, 'stock.parquet');
+    assert.equal(item.contextValue, 'iopsdata.dataFile');
+    assert.match(String(item.description), /^itest-files\/sub · \d+(\.\d)? (B|KB)$/);
+    assert.match((item.tooltip as vscode.MarkdownString).value, /FROM 'itest-files\/sub\/stock\.parquet'/);
+  });
+
+  it('shows the columns DuckDB reads from each file on expand', async () => {
+    const nodes = await children(provider, await filesNode());
+    const cols = async (rel: string) => {
+      const items = await Promise.all((await children(provider, nodes.find((n) => n.relative === rel))).map((c) => provider.getTreeItem(c)));
+      return items.map((i) => `${i.label}: ${i.description}`);
+    };
+    assert.deepEqual(await cols('itest-files/sales.csv'), ['id: BIGINT', 'region: VARCHAR', 'amount: DOUBLE']);
+    assert.deepEqual(await cols('itest-files/sub/stock.parquet'), ['qty: INTEGER', 'day: DATE']);
+    assert.deepEqual(await cols('itest-files/sub/events.jsonl'), ['kind: VARCHAR', 'n: BIGINT']);
+  });
+
+  it('follows files being added, changed and deleted (file watcher)', async () => {
+    fs.writeFileSync(path.join(dir, 'new.csv'), 'x,y\n1,2\n');
+    await waitFor('new.csv to appear', listed, (f) => f.includes('itest-files/new.csv'));
+    const colsOf = async () => {
+      const node = (await children(provider, await filesNode())).find((n) => n.relative === 'itest-files/new.csv');
+      return node ? (await Promise.all((await children(provider, node)).map((c) => provider.getTreeItem(c)))).map((i) => String(i.label)) : [];
+    };
+    assert.deepEqual(await colsOf(), ['x', 'y']);
+    fs.writeFileSync(path.join(dir, 'new.csv'), 'x,y,z\n1,2,3\n');
+    await waitFor('new.csv columns to refresh', colsOf, (c) => c.join() === 'x,y,z');
+    fs.rmSync(path.join(dir, 'new.csv'));
+    await waitFor('new.csv to disappear', listed, (f) => !f.includes('itest-files/new.csv'));
+  });
+
+  it("respects the user's files.exclude", async () => {
+    await vscode.workspace.getConfiguration('files').update('exclude', { 'itest-files/hidden': true }, vscode.ConfigurationTarget.Workspace);
+    const files = await waitFor('the excluded folder to vanish', listed, (f) => !f.includes('itest-files/hidden/secret.csv'));
+    assert.ok(files.includes('itest-files/sales.csv'));
+    await vscode.workspace.getConfiguration('files').update('exclude', undefined, vscode.ConfigurationTarget.Workspace);
+    await waitFor('the folder to come back', listed, (f) => f.includes('itest-files/hidden/secret.csv'));
+  });
+
+  it('filters files by path like tables', async () => {
+    await vscode.commands.executeCommand('iopsdata.connections.filter', 'jsonl');
+    try {
+      assert.deepEqual(await listed(), ['itest-files/sub/events.jsonl']);
+      await vscode.commands.executeCommand('iopsdata.connections.filter', 'no-such-file-xyz');
+      assert.deepEqual(await labels(provider, await children(provider, await filesNode())), ['No files match “no-such-file-xyz”']);
+    } finally {
+      await vscode.commands.executeCommand('iopsdata.connections.filter', '');
+    }
+  });
+
+  it('caps the listing and says so', async () => {
+    const many = path.join(ws, 'itest-many');
+    fs.mkdirSync(many, { recursive: true });
+    for (let i = 0; i < 1010; i++) fs.writeFileSync(path.join(many, `f${i}.csv`), 'a\n1\n');
+    await vscode.commands.executeCommand('iopsdata.connections.refresh', 'workspace-files');
+    const nodes = await children(provider, await filesNode());
+    assert.equal(nodes.filter((n) => n.type === 'file').length, 1000);
+    assert.match(String((await provider.getTreeItem(nodes[nodes.length - 1])).label), /Showing the first 1000 data files/);
+    fs.rmSync(many, { recursive: true, force: true });
+    await waitFor('the cap message to go', async () => labels(provider, await children(provider, await filesNode())), (l) => !l.some((x) => /Showing the first/.test(x)));
+  });
+
+  it('Query File opens a SQL editor on the Workspace files connection that runs', async () => {
+    const node = (await children(provider, await filesNode())).find((n) => n.relative === 'itest-files/sales.csv');
+    const uri = (await vscode.commands.executeCommand('iopsdata.connections.queryFile', node)) as string;
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri)!;
+    assert.equal(doc.languageId, 'sql');
+    assert.match(doc.getText(), /SELECT \*\nFROM 'itest-files\/sales\.csv'\nLIMIT 100;/);
+    const outcome = (await vscode.commands.executeCommand('iopsdata.run.file', doc.uri)) as { status: string; error?: string; lastResult?: { rows: unknown[][] } };
+    assert.equal(outcome.status, 'ok', outcome.error);
+    assert.deepEqual(outcome.lastResult?.rows, [[1, 'north', 10.5], [2, 'south', 20], [3, 'north', null]]);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('Preview Rows and Profile File work on a file node', async () => {
+    const node = (await children(provider, await filesNode())).find((n) => n.relative === 'itest-files/sub/stock.parquet');
+    const outcome = (await vscode.commands.executeCommand('iopsdata.run.previewTable', node)) as { status: string; error?: string; lastResult?: { rows: unknown[][] } };
+    assert.equal(outcome.status, 'ok', outcome.error);
+    assert.deepEqual(outcome.lastResult?.rows, [[7, '2024-05-01']]);
+    const csvNode = (await children(provider, await filesNode())).find((n) => n.relative === 'itest-files/sales.csv');
+    const profile = (await vscode.commands.executeCommand('iopsdata.connections.profileFile', csvNode)) as { rowCount: number; columns: { name: string }[] };
+    assert.equal(profile.rowCount, 3);
+    assert.deepEqual(profile.columns.map((c) => c.name), ['id', 'region', 'amount']);
   });
 });
