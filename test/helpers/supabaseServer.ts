@@ -364,9 +364,13 @@ export class FakeSupabase {
       const fn = q(route.slice(4));
       const args = raw.length ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : {};
       const names = Object.keys(args);
-      const sql = `select public.${fn}(${names.map((n, i) => `${q(n)} => $${i + 1}`).join(', ')}) as result`;
+      const call = `public.${fn}(${names.map((n, i) => `${q(n)} => $${i + 1}`).join(', ')})`;
+      // Like PostgREST: a set-returning function answers with its rows, a scalar one with the bare value.
+      const meta = await this.pool.query(`select bool_or(p.proretset) as set from pg_proc p where p.pronamespace = 'public'::regnamespace and p.proname = $1`, [route.slice(4)]);
+      const setReturning = !!meta.rows[0]?.set;
+      const sql = setReturning ? `select * from ${call}` : `select ${call} as result`;
       const rows = await this.asRequester(claims, async (c) => (await c.query(sql, names.map((n) => args[n]))).rows);
-      return send(res, 200, rows[0]?.result ?? null);
+      return send(res, 200, setReturning ? rows : (rows[0]?.result ?? null));
     }
     const table = q(route);
     const prefer = String(req.headers.prefer ?? '');

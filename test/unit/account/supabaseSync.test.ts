@@ -14,6 +14,9 @@ import { SupabaseRemoteStore, addWorkspaceMember, resolveWorkspace } from '../..
 import { SyncEngine, type Collection, type LocalSource, type StateStore, type SyncState } from '../../../src/core/account/syncEngine';
 import { generateTeamKey } from '../../../src/core/account/crypto';
 import { uploadFileAsset } from '../../../src/core/account/files';
+import { listWorkspaceMembers, removeWorkspaceMember } from '../../../src/core/account/members';
+import { conflictMessage } from '../../../src/core/account/status';
+import { MemoryKeyValueState, SavedQueryStore, type ConnectionNames } from '../../../src/core/run/savedQueries';
 
 const REDIRECT = 'vscode://iopsdata.iopsdata/auth-callback';
 
@@ -37,6 +40,35 @@ class Machine implements LocalSource, StateStore {
   }
 }
 
+/** A machine whose saved queries are the History view's store (as in the extension), other collections plain. */
+class StoreMachine extends Machine {
+  readonly store = new SavedQueryStore(new MemoryKeyValueState());
+  constructor(readonly connections: ConnectionNames) {
+    super();
+  }
+  override async read(c: Collection) {
+    return c === 'queries' ? this.store.toSynced(this.connections) : super.read(c);
+  }
+  override async write(c: Collection, changes: Array<{ key: string; value: unknown; deleted: boolean }>) {
+    return c === 'queries' ? this.store.applySynced(changes, this.connections) : super.write(c, changes);
+  }
+}
+
+const names = (map: Record<string, string>): ConnectionNames => ({
+  nameOf: (id) => map[id],
+  idOf: (name) => Object.keys(map).find((id) => map[id] === name),
+});
+
+async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 describe('account: supabase-js against a loopback Supabase on real PostgreSQL', function () {
   this.timeout(120_000);
   let pg: PostgresServer;
@@ -45,8 +77,8 @@ describe('account: supabase-js against a loopback Supabase on real PostgreSQL', 
   let bobId: string;
   const clients: SupabaseClient[] = [];
 
-  const newClient = (storage = new MemoryAuthStorage()) => {
-    const client = createAccountClient(validateAccountConfig(sb.url, sb.anonKey), { storage, autoRefreshToken: false });
+  const newClient = (storage = new MemoryAuthStorage(), autoRefreshToken = false) => {
+    const client = createAccountClient(validateAccountConfig(sb.url, sb.anonKey), { storage, autoRefreshToken });
     clients.push(client);
     return { client, storage };
   };
@@ -143,10 +175,32 @@ describe('account: supabase-js against a loopback Supabase on real PostgreSQL', 
     await assert.rejects(completeFromCallback(client, '?error=access_denied&error_description=User%20cancelled'), /User cancelled/);
   });
 
+  it('refreshes on its own timer, with no request needed, and persists the rotated refresh token', async () => {
+    const prevTtl = sb.options.accessTokenTtlSec;
+    sb.options.accessTokenTtlSec = 60; // inside the 90 s margin: the timer's first tick must refresh
+    try {
+      const { client, storage } = newClient(new MemoryAuthStorage(), true);
+      const first = await signInWithPassword(client, 'alice@example.test', 'alice-password');
+      const before = sb.requests.length;
+      await client.auth.startAutoRefresh();
+      const rotated = await until('the timer to refresh', async () => {
+        const stored = JSON.parse((await storage.getItem(AUTH_STORAGE_KEY))!);
+        return stored.refresh_token !== first.refresh_token ? stored : undefined;
+      });
+      await client.auth.stopAutoRefresh();
+      assert.ok(rotated.expires_at >= first.expires_at);
+      const sent = sb.requests.slice(before);
+      assert.ok(sent.length >= 1 && sent.every((r) => r.startsWith('POST /auth/v1/token?grant_type=refresh_token')), sent.join('\n'));
+      assert.equal(sb.hasLiveRefreshToken(aliceId), true);
+    } finally {
+      sb.options.accessTokenTtlSec = prevTtl;
+    }
+  });
+
   it('sign-out revokes the refresh token on the server and clears the stored session', async () => {
     const { client, storage } = newClient();
     const session = await signInWithPassword(client, 'bob@example.test', 'bob-password');
-    await signOut(client);
+    assert.equal(await signOut(client, storage), true, 'revoked');
     assert.equal(await storage.getItem(AUTH_STORAGE_KEY), null);
     const reuse = await fetch(`${sb.url}/auth/v1/token?grant_type=refresh_token`, {
       method: 'POST',
@@ -156,6 +210,29 @@ describe('account: supabase-js against a loopback Supabase on real PostgreSQL', 
     assert.equal(reuse.status, 400);
     const { data } = await client.auth.getSession();
     assert.equal(data.session, null);
+  });
+
+  it('sign-out while offline still clears the stored session (and says the server was not told)', async () => {
+    const { client, storage } = newClient();
+    const session = await signInWithPassword(client, 'bob@example.test', 'bob-password');
+    await storage.setItem(`${AUTH_STORAGE_KEY}-code-verifier`, 'left over from a browser sign-in');
+    sb.offline = true;
+    let revoked: boolean;
+    try {
+      revoked = await signOut(client, storage);
+    } finally {
+      sb.offline = false;
+    }
+    assert.equal(revoked, false);
+    assert.deepEqual([...storage.map.keys()], [], 'nothing of the session is left on the machine');
+    assert.equal((await client.auth.getSession()).data.session, null);
+    // honest about it: the server never heard of the sign-out, so that refresh token is still live there
+    const reuse = await fetch(`${sb.url}/auth/v1/token?grant_type=refresh_token`, {
+      method: 'POST',
+      headers: { apikey: sb.anonKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ refresh_token: session.refresh_token }),
+    });
+    assert.equal(reuse.status, 200);
   });
 
   describe('sync through PostgREST with RLS', () => {
@@ -324,6 +401,155 @@ describe('account: supabase-js against a loopback Supabase on real PostgreSQL', 
       const eveDl = await eve.client.storage.from('workspace-files').download(asset.storagePath);
       assert.ok(eveDl.error, 'a non-member must not download the file');
       await assert.rejects(uploadFileAsset(eve.client, a.ws.id, 'x.csv', csv, {}), /row-level security/);
+    });
+
+    it('members: any member lists them; only the owner removes one; the removed member loses access at once', async () => {
+      const a = await machine('alice@example.test', 'alice-password');
+      await sb.createUser('dave@example.test', 'dave-password');
+      await sb.createUser('erin@example.test', 'erin-password');
+      await addWorkspaceMember(a.client, a.ws.id, 'dave@example.test', 'admin');
+      await addWorkspaceMember(a.client, a.ws.id, 'erin@example.test');
+      const sessionFor = async (email: string, password: string) => {
+        const { client } = newClient();
+        await signInWithPassword(client, email, password);
+        return client;
+      };
+      const bob = await sessionFor('bob@example.test', 'bob-password');
+      const dave = await sessionFor('dave@example.test', 'dave-password');
+      const members = await listWorkspaceMembers(bob, a.ws.id);
+      assert.deepEqual(members.map((m) => [m.email, m.role]), [
+        ['alice@example.test', 'owner'],
+        ['dave@example.test', 'admin'],
+        ['bob@example.test', 'member'],
+        ['erin@example.test', 'member'],
+      ]);
+      await assert.rejects(removeWorkspaceMember(dave, a.ws.id, 'erin@example.test'), /Removing erin@example.test failed: only the owner of the workspace can remove members/);
+      await assert.rejects(removeWorkspaceMember(bob, a.ws.id, 'erin@example.test'), /only the owner/);
+      await assert.rejects(removeWorkspaceMember(a.client, a.ws.id, 'alice@example.test'), /owns this workspace and cannot be removed/);
+      await assert.rejects(removeWorkspaceMember(a.client, a.ws.id, 'nobody@example.test'), /is not a member of this workspace/);
+      assert.equal((await listWorkspaceMembers(a.client, a.ws.id)).length, 4, 'nothing was removed by the refused attempts');
+
+      const removed = await removeWorkspaceMember(a.client, a.ws.id, ' BOB@example.test ');
+      assert.equal(removed.userId, bobId);
+      await assert.rejects(listWorkspaceMembers(bob, a.ws.id), /not a member of that workspace/);
+      const { data } = await bob.from('saved_queries').select('query_id').eq('workspace_id', a.ws.id);
+      assert.deepEqual(data, [], 'RLS hides the workspace from the removed member');
+      const bobSync = new SyncEngine(new Machine(), new SupabaseRemoteStore({ client: bob, workspaceId: a.ws.id, userId: bobId, teamKey: async () => teamKey }), new Machine());
+      const r = await bobSync.sync({ collections: ['queries', 'connections'] });
+      assert.equal(r.error, undefined, String(r.error));
+      assert.equal(r.pulled, 0);
+      assert.deepEqual((await listWorkspaceMembers(a.client, a.ws.id)).map((m) => m.email), ['alice@example.test', 'dave@example.test', 'erin@example.test']);
+    });
+  });
+
+  describe("saved queries: the History view's store, synced through the loopback server", () => {
+    const teamKey = generateTeamKey();
+
+    const storeMachine = async (email: string, password: string, conns: Record<string, string>) => {
+      const { client } = newClient();
+      const session = await signInWithPassword(client, email, password);
+      const ws = await resolveWorkspace(client, session.user.id);
+      const local = new StoreMachine(names(conns));
+      const remote = new SupabaseRemoteStore({ client, workspaceId: ws.id, userId: session.user.id, teamKey: async () => teamKey });
+      return { client, ws, local, remote, engine: new SyncEngine(local, remote, local) };
+    };
+
+    before(async () => {
+      await sb.createUser('carol@example.test', 'carol-password');
+    });
+
+    it('push and pull between two machines, connections by name; the later edit wins and the notice names the query', async () => {
+      const m1 = await storeMachine('carol@example.test', 'carol-password', { pg1: 'Prod PG' });
+      const m2 = await storeMachine('carol@example.test', 'carol-password', { 'pg-local-7': 'Prod PG' });
+      const top = await m1.local.store.save('Top customers', 'select * from customers order by revenue desc limit 10', 'pg1');
+      await m1.local.store.save('Scratch', 'select 1');
+      const r1 = await m1.engine.sync({ collections: ['queries'] });
+      assert.equal(r1.error, undefined, String(r1.error));
+      assert.equal(r1.pushed, 2);
+      const rows = await sb.sql(`select query_id, name, connection_name from saved_queries where workspace_id = $1 order by name`, [m1.ws.id]);
+      assert.deepEqual(rows.map((r) => [r.name, r.connection_name]), [['Scratch', null], ['Top customers', 'Prod PG']]);
+      assert.equal(rows[1].query_id, top.id);
+
+      const r2 = await m2.engine.sync({ collections: ['queries'] });
+      assert.equal(r2.error, undefined, String(r2.error));
+      const got = m2.local.store.get(top.id);
+      assert.equal(got?.sql, top.sql);
+      assert.equal(got?.connectionId, 'pg-local-7', "bound to the second machine's connection of the same name");
+      assert.equal(m2.local.store.list().length, 2);
+
+      // both edit the same query offline; machine 1's edit is older and reaches the server last
+      await m1.local.store.update(top.id, { name: 'Top 10 customers' });
+      await m1.engine.scan({ collections: ['queries'], now: () => new Date(Date.now() - 60_000) });
+      await m2.local.store.update(top.id, { sql: 'select * from customers order by revenue desc limit 5' });
+      await m2.engine.scan({ collections: ['queries'] });
+      assert.equal((await m2.engine.sync({ collections: ['queries'] })).error, undefined);
+      const r3 = await m1.engine.sync({ collections: ['queries'] });
+      assert.equal(r3.error, undefined, String(r3.error));
+      assert.equal(r3.conflicts.length, 1);
+      assert.deepEqual(m1.local.store.get(top.id), { ...m2.local.store.get(top.id)!, connectionId: 'pg1', savedAt: m1.local.store.get(top.id)!.savedAt });
+      assert.equal(m1.local.store.get(top.id)?.name, 'Top customers', "machine 2's newer version (old name, new SQL) replaced the local rename");
+      assert.equal(
+        conflictMessage(r3.conflicts),
+        'iOpsData sync: saved query "Top 10 customers" was changed on another machine more recently; the newer version replaced your local edit.',
+      );
+      assert.deepEqual(r3.conflicts[0].discarded, { name: 'Top 10 customers', sql: top.sql, connectionName: 'Prod PG' }, 'the losing edit is kept in the notice');
+
+      // a deletion travels too
+      await m2.local.store.remove(top.id);
+      assert.equal((await m2.engine.sync({ collections: ['queries'] })).pushed, 1);
+      await m1.engine.sync({ collections: ['queries'] });
+      assert.equal(m1.local.store.get(top.id), undefined);
+      assert.deepEqual((await sb.sql(`select deleted from saved_queries where query_id = $1`, [top.id]))[0], { deleted: true });
+    });
+
+    it('the server dies mid-push: the outbox survives (also a restart of the engine) and catches up when it is back', async () => {
+      const m = await storeMachine('carol@example.test', 'carol-password', {});
+      await m.engine.sync({ collections: ['queries'] });
+      const before = Number((await sb.sql(`select count(*) from saved_queries where workspace_id = $1 and not deleted`, [m.ws.id]))[0].count);
+      for (let i = 0; i < 120; i++) await m.local.store.save(`Report ${i}`, `select ${i}`);
+      const crashed = sb.crashOn(/^POST \/rest\/v1\/saved_queries/, { nth: 2 }); // the second batch of 50
+      const r = await m.engine.sync({ collections: ['queries'], batchSize: 50 });
+      await crashed;
+      assert.ok(r.error, 'the sync reports the failure');
+      assert.match(String(r.error), /fetch failed|ECONNREFUSED|socket|other side closed/i);
+      assert.equal(r.pushed, 50);
+      assert.equal(r.pending, 70);
+      const count = async () => Number((await sb.sql(`select count(*) from saved_queries where workspace_id = $1 and not deleted`, [m.ws.id]))[0].count);
+      assert.equal(await count(), before + 50);
+
+      // a fresh engine over the saved state (the editor restarted) still has all 70, and the server is still down
+      const restarted = new SyncEngine(m.local, m.remote, m.local);
+      assert.equal(await restarted.pendingCount(), 70);
+      const whileDown = await restarted.sync({ collections: ['queries'] });
+      assert.ok(whileDown.error);
+      assert.equal(whileDown.pending, 70);
+
+      await sb.restart();
+      const r2 = await restarted.sync({ collections: ['queries'] });
+      assert.equal(r2.error, undefined, String(r2.error));
+      assert.equal(r2.pushed, 70);
+      assert.equal(r2.pending, 0);
+      assert.equal(await count(), before + 120);
+
+      // dies after committing, before answering: the client cannot know the write happened; re-sending is harmless
+      for (const q of m.local.store.list().slice(0, 3)) await m.local.store.update(q.id, { sql: `${q.sql} -- v2` });
+      const crashed2 = sb.crashOn(/^POST \/rest\/v1\/saved_queries/, { afterCommit: true });
+      const r3 = await restarted.sync({ collections: ['queries'] });
+      await crashed2;
+      assert.ok(r3.error);
+      assert.equal(r3.pending, 3);
+      assert.equal(Number((await sb.sql(`select count(*) from saved_queries where workspace_id = $1 and sql like '%-- v2'`, [m.ws.id]))[0].count), 3, 'the write committed');
+      await sb.restart();
+      const r4 = await restarted.sync({ collections: ['queries'] });
+      assert.equal(r4.error, undefined, String(r4.error));
+      assert.equal(r4.pending, 0);
+      assert.equal(r4.conflicts.length, 0, 'our own committed write is not a conflict');
+
+      // a second machine sees exactly the 120 + earlier queries, nothing lost or doubled
+      const other = await storeMachine('carol@example.test', 'carol-password', {});
+      assert.equal((await other.engine.sync({ collections: ['queries'] })).error, undefined);
+      assert.equal(other.local.store.list().length, m.local.store.list().length);
+      assert.equal(other.local.store.list().filter((q) => q.sql.endsWith('-- v2')).length, 3);
     });
   });
 });
