@@ -77,6 +77,8 @@ export class PostgresConnection implements Connection {
   private lostReported = false;
   private readonly typeNames = new Map<number, string>(Object.entries(TYPE_NAMES).map(([k, v]) => [Number(k), v]));
   private cursorSeq = 0;
+  /** The statement timeout of the statement being run, for the error message. */
+  private timeoutInEffect: number | undefined;
   private closed = false;
 
   constructor(
@@ -167,7 +169,14 @@ export class PostgresConnection implements Connection {
       this.lostReported = true;
       return new UserError(`The connection to ${this.displayName} was lost (${msg}); it will reconnect on the next query.`, { code: 'connection-lost', cause: err });
     }
-    if (e.code === '57014') return new UserError(`The query on ${this.displayName} was stopped: statement timeout or cancel.`, { code: 'timeout', cause: err });
+    if (e.code === '57014') {
+      if (/statement timeout/i.test(msg)) {
+        const ms = this.timeoutInEffect ?? this.config.statementTimeoutMs;
+        return new UserError(`The query on ${this.displayName} took longer than the ${ms ? `${ms} ms ` : ''}statement timeout and was stopped.`, { code: 'timeout', cause: err });
+      }
+      // Cancelled on the server by someone else (pg_cancel_backend, an admin): not our own cancel, which is handled above.
+      return new UserError(`The query on ${this.displayName} was cancelled on the server (${msg}).`, { code: 'server-cancelled', cause: err });
+    }
     if (e.code === '25006') return new UserError(`Connection '${this.displayName}' is read-only: the server refused the write (${msg}). Enable "Allow writes" for this connection to run it.`, { code: 'read-only', cause: err });
     return new UserError(msg, { code: e.code, cause: err });
   }
@@ -214,6 +223,7 @@ export class PostgresConnection implements Connection {
 
   /** BEGIN for one statement: read-only connections always get a read-only transaction, with the timeout local to it. */
   private async begin(client: PgClient, timeoutMs: number | undefined, signal?: AbortSignal) {
+    this.timeoutInEffect = timeoutMs || undefined;
     await this.exec(client, this.allowWrites ? 'BEGIN' : 'BEGIN TRANSACTION READ ONLY', signal);
     if (timeoutMs) await this.exec(client, `SET LOCAL statement_timeout = ${Math.floor(timeoutMs)}`, signal);
   }
@@ -237,6 +247,7 @@ export class PostgresConnection implements Connection {
     }
     const client = await this.getClient();
     // In write mode a user's own BEGIN/COMMIT must work, so statements run as they are (autocommit).
+    this.timeoutInEffect = options.timeoutMs || undefined;
     if (!this.allowWrites) await this.begin(client, options.timeoutMs, options.signal);
     else if (options.timeoutMs) await this.exec(client, `SET statement_timeout = ${Math.floor(options.timeoutMs)}`, options.signal);
     let ok = false;
