@@ -9,6 +9,7 @@ import { renderJinja } from './jinja';
 import { tokenize } from './tokens';
 import { scanTables } from './tables';
 import { analyzeColumns } from './columns';
+import { isMovement, movementColumns } from './movement';
 import type { ScriptLineage, SchemaMap, StatementLineage } from './types';
 
 export interface AnalyzeOptions {
@@ -67,7 +68,8 @@ function analyzeStatementUnsafe(text: string, index: number, dialect: Dialect, o
     range: { start: 0, end: text.length, line: 0, column: 0 },
   };
   if (!options.tablesOnly) {
-    const cols = analyzeColumns(text, dialect, { type: scan.type, sources, targets, schema: options.schema });
+    const ctx = { type: scan.type, sources, targets, schema: options.schema };
+    const cols = isMovement(scan.type, targets, text, dialect) ? movementColumns(text, dialect, scan.type, ctx) : analyzeColumns(text, dialect, ctx);
     st.columnLineage = cols.edges;
     st.columnsUsed = cols.columnsUsed;
     if (cols.error) {

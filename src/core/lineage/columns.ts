@@ -70,12 +70,8 @@ export interface ColumnResult {
 const TRACED = new Set(['select', 'select_into', 'insert', 'update', 'create_table', 'create_view']);
 
 export function analyzeColumns(sql: string, dialect: Dialect, ctx: ColumnContext): ColumnResult {
-  if (!TRACED.has(ctx.type)) {
-    if (ctx.type === 'merge' || ctx.type === 'copy' || ctx.type === 'unload' || ctx.type === 'load' || ctx.type === 'export') {
-      return { edges: [], columnsUsed: [], error: `column lineage is not traced for ${ctx.type.toUpperCase()} statements; tables found by token scan` };
-    }
-    return { edges: [], columnsUsed: [] };
-  }
+  // MERGE, COPY, UNLOAD, EXPORT and LOAD are traced piece by piece in movement.ts.
+  if (!TRACED.has(ctx.type)) return { edges: [], columnsUsed: [] };
   if (sql.length > MAX_PARSE_CHARS) {
     return { edges: [], columnsUsed: [], error: `statement longer than ${MAX_PARSE_CHARS} characters: tables found by token scan, no column lineage` };
   }
@@ -131,6 +127,27 @@ export function analyzeColumns(sql: string, dialect: Dialect, ctx: ColumnContext
   } catch (err) {
     return { edges: [], columnsUsed: [], error: `column lineage failed: ${(err as Error).message}` };
   }
+}
+
+export interface QueryTrace {
+  /** Output columns in order, each with the physical `table.column`s it is computed from. */
+  columns: Array<{ name: string; sources: string[] }>;
+  columnsUsed: string[];
+}
+
+/**
+ * Output columns of one query text (a SELECT, possibly with WITH), for statements whose data flow is assembled from
+ * pieces (MERGE branches, COPY/UNLOAD queries, multi-table INSERT). Returns the parse problem when it cannot be read.
+ */
+export function traceQuery(sql: string, dialect: Dialect, ctx: ColumnContext): QueryTrace | { problem: string } {
+  const parsed = parse(sql, dialect);
+  if ('problem' in parsed) return { problem: parsed.problem.message };
+  const tracer = new Tracer(ctx);
+  tracer.sql = parsed.text;
+  const ast = firstStatement(parsed.ast);
+  if (ast?.type !== 'select' && !ast?.ast) return { problem: 'not a query' };
+  const columns = tracer.query(ast, new Map()).map((c) => ({ name: c.name, sources: [...c.sources] }));
+  return { columns, columnsUsed: tracer.usedColumns() };
 }
 
 interface Problem {
@@ -308,6 +325,10 @@ interface Relation {
   table?: string;
   /** Known columns: a derived table's outputs, or a physical table's schema. */
   columns?: OutCol[];
+  /** Table functions (UNNEST, LATERAL VIEW explode, FLATTEN): any column of theirs comes from these sources. */
+  anyColumn?: Set<string>;
+  /** Right side of a semi/anti join: filters rows, contributes no columns to the select list. */
+  semi?: boolean;
 }
 
 type Env = Map<string, OutCol[]>;
@@ -326,6 +347,10 @@ class Tracer {
   /** The text the current AST was parsed from: unaliased expressions are named by their source text, as written. */
   sql = '';
   constructor(private readonly ctx: ColumnContext) {}
+
+  usedColumns(): string[] {
+    return [...this.used];
+  }
 
   statement(stmt: Node, env: Env = new Map()): ColumnResult {
     const edges: ColumnEdge[] = [];
@@ -441,6 +466,7 @@ class Tracer {
     const rels: Relation[] = [];
     for (const f of from) {
       if (!f || typeof f !== 'object') continue;
+      const before = rels.length;
       const alias = text(f.as);
       const sub = f.expr?.ast ?? (f.expr?.type === 'select' ? f.expr : undefined);
       if (sub) {
@@ -454,10 +480,13 @@ class Tracer {
           rels.push({ key: (alias ?? f.table).toLowerCase(), table, columns: schema?.map((n) => ({ name: n.name, sources: new Set([`${table}.${n.name}`]) })) });
         }
       } else if (f.expr) {
-        // UNNEST(arr) AS x, table functions: their columns come from the argument expressions.
+        // UNNEST(arr) AS x, LATERAL VIEW explode(arr) v AS x, FLATTEN(input => arr) f: their columns come from the
+        // argument expressions (BigQuery's `UNNEST(arr) AS x` names the element itself `x`).
         const sources = this.exprSources(f.expr, rels, env);
-        rels.push({ key: (alias ?? '').toLowerCase(), columns: [{ name: text(f.as) ?? '_unnest', sources }] });
+        const names: string[] = Array.isArray(f.columns) && f.columns.length ? f.columns.map((c: Node) => text(c) ?? '') : [text(f.as) ?? '_unnest'];
+        rels.push({ key: (alias ?? '').toLowerCase(), columns: names.map((name) => ({ name, sources: new Set(sources) })), anyColumn: sources });
       }
+      if (rels.length > before && /\b(SEMI|ANTI)\b/i.test(String(f.join ?? ''))) rels[rels.length - 1].semi = true;
       if (f.on) this.clauseRefs(f.on, rels, env);
     }
     return rels;
@@ -485,7 +514,7 @@ class Tracer {
   }
 
   private star(qualifier: string | undefined, rels: Relation[]): OutCol[] {
-    const chosen = qualifier ? rels.filter((r) => r.key === qualifier.toLowerCase() || r.table?.toLowerCase().split('.').pop() === qualifier.toLowerCase()) : rels;
+    const chosen = qualifier ? rels.filter((r) => r.key === qualifier.toLowerCase() || r.table?.toLowerCase().split('.').pop() === qualifier.toLowerCase()) : rels.filter((r) => !r.semi);
     const out: OutCol[] = [];
     for (const r of chosen) {
       if (r.columns) out.push(...r.columns.map((c) => ({ name: c.name, sources: new Set(c.sources) })));
@@ -533,7 +562,7 @@ class Tracer {
       // Unqualified in a join: the relation that is known to have it; else the only one whose columns are unknown.
       candidates = rels.filter((r) => r.columns?.some((c) => c.name.toLowerCase() === col));
       if (!candidates.length) {
-        const unknown = rels.filter((r) => !r.columns && r.table);
+        const unknown = rels.filter((r) => !r.columns && r.table && !r.semi);
         candidates = unknown.length === 1 ? unknown : [];
       }
     }
@@ -544,6 +573,10 @@ class Tracer {
       if (hit) {
         for (const s of hit.sources) this.used.add(s);
         return [...hit.sources];
+      }
+      if (r.anyColumn) {
+        for (const s of r.anyColumn) this.used.add(s);
+        return [...r.anyColumn];
       }
       if (!r.table) {
         // A derived table without that name but with a `*` passthrough.

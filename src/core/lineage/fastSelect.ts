@@ -48,6 +48,9 @@ const NILADIC = new Set(['CURRENT_DATE', 'CURRENT_TIMESTAMP', 'CURRENT_TIME', 'L
 /** Operators made of punctuation (the tokenizer emits one character at a time). */
 const OPERATORS = new Set(['+', '-', '*', '/', '%', '=', '<', '>', '<=', '>=', '<>', '!=', '||']);
 
+/** Table functions reading a file: the table scan reports them as `path:` sources; left to the grammar. */
+const FILE_FUNCTION = /^(read_\w+|parquet_scan|delta_scan|iceberg_scan|csv_scan|st_read)$/i;
+
 const SET_OPS = new Set(['UNION', 'INTERSECT', 'EXCEPT', 'MINUS']);
 
 /**
@@ -157,11 +160,18 @@ class Reader {
     return '';
   }
 
-  /** INSERT INTO name [(cols)] query */
+  /** INSERT INTO|OVERWRITE [TABLE] name [PARTITION (…)] [(cols)] query */
   private insert(): Node {
     this.expectWord('INSERT');
-    this.expectWord('INTO');
+    if (!this.take('INTO')) this.expectWord('OVERWRITE');
+    this.take('TABLE');
     const table = this.tableName();
+    if (this.word() === 'PARTITION' && this.punct('(', 1)) {
+      // Partition values are constants or partition columns filled from the query's last columns (Hive dynamic
+      // partitions); either way they add no mapping of their own.
+      this.i++;
+      this.skipParens();
+    }
     let columns: string[] | null = null;
     if (this.punct('(')) {
       this.i++;
@@ -262,6 +272,17 @@ class Reader {
     return first;
   }
 
+  private skipParens(): void {
+    let depth = 0;
+    do {
+      const tok = this.peek();
+      if (!tok) throw GIVE_UP;
+      if (isPunct(tok, '(')) depth++;
+      else if (isPunct(tok, ')')) depth--;
+      this.i++;
+    } while (depth > 0);
+  }
+
   private number(): void {
     if (this.peek()?.kind !== 'number') throw GIVE_UP;
     this.i++;
@@ -330,6 +351,10 @@ class Reader {
         from.push(this.fromItem());
         continue;
       }
+      if (this.word() === 'LATERAL' && this.word(1) === 'VIEW') {
+        from.push(this.lateralView());
+        continue;
+      }
       const join = this.joinKind();
       if (!join) return from;
       const item = this.fromItem();
@@ -358,7 +383,14 @@ class Reader {
       this.i++;
       kind = `${w} JOIN`;
     } else if (w === 'LEFT' || w === 'RIGHT' || w === 'FULL') {
-      if (this.word(1) === 'OUTER') this.i++;
+      // LEFT SEMI JOIN / LEFT ANTI JOIN (Spark, Hive, Databricks).
+      const semi = this.word(1) === 'SEMI' || this.word(1) === 'ANTI' ? this.word(1) : '';
+      if (this.word(1) === 'OUTER' || semi) this.i++;
+      if (this.word(1) !== 'JOIN') throw GIVE_UP;
+      this.i++;
+      kind = semi ? `${w} ${semi} JOIN` : `${w} JOIN`;
+    } else if (w === 'SEMI' || w === 'ANTI') {
+      // DuckDB: SEMI JOIN / ANTI JOIN.
       if (this.word(1) !== 'JOIN') throw GIVE_UP;
       this.i++;
       kind = `${w} JOIN`;
@@ -367,7 +399,47 @@ class Reader {
     return kind;
   }
 
+  /** Hive/Spark: LATERAL VIEW [OUTER] explode(expr) alias [AS] col [, col] */
+  private lateralView(): Node {
+    this.i += 2;
+    this.take('OUTER');
+    const fn = this.tableFunction();
+    const as = this.takeName();
+    const columns: string[] = [];
+    if (this.take('AS') || this.name() !== undefined) {
+      columns.push(this.takeName());
+      while (this.punct(',')) {
+        this.i++;
+        columns.push(this.takeName());
+      }
+    }
+    return { expr: fn, as, columns, lateral: true };
+  }
+
+  /** A function in FROM: UNNEST(…), explode(…), FLATTEN(input => …), generate_series(…). */
+  private tableFunction(): Node {
+    const tok = this.peek();
+    if (!tok || tok.kind !== 'word' || !this.punct('(', 1) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(tok.value)) throw GIVE_UP;
+    if (FILE_FUNCTION.test(tok.value)) throw GIVE_UP; // a file read: the grammar names it like the table scan does
+    this.i += 2;
+    return this.call(tok);
+  }
+
   private fromItem(): Node {
+    // LATERAL FLATTEN(…) f (Snowflake), TABLE(FLATTEN(…)) f, UNNEST(…) AS u [(cols)], explode(…) AS x.
+    const lateral = this.word() === 'LATERAL' && this.peek(1)?.kind === 'word' && this.punct('(', 2);
+    if (lateral) this.i++;
+    if (this.word() === 'TABLE' && this.punct('(', 1)) {
+      this.i += 2;
+      const fn = this.tableFunction();
+      this.expectPunct(')');
+      return this.functionAlias(fn);
+    }
+    if (this.peek()?.kind === 'word' && this.punct('(', 1)) {
+      if (!lateral && !['UNNEST', 'EXPLODE', 'POSEXPLODE', 'INLINE', 'FLATTEN', 'GENERATE_SERIES', 'JSON_EACH', 'JSONB_EACH', 'JSONB_ARRAY_ELEMENTS', 'JSON_ARRAY_ELEMENTS'].includes(this.word())) throw GIVE_UP;
+      return this.functionAlias(this.tableFunction());
+    }
+    if (lateral) throw GIVE_UP;
     if (this.punct('(')) {
       this.i++;
       if (this.word() !== 'SELECT' && this.word() !== 'WITH') throw GIVE_UP;
@@ -385,6 +457,24 @@ class Reader {
     else if (this.name() !== undefined) as = this.takeName();
     if (this.punct('(')) throw GIVE_UP; // column alias list or hint
     return { ...ref, as };
+  }
+
+  private functionAlias(fn: Node): Node {
+    if (this.word() === 'WITH') throw GIVE_UP; // WITH ORDINALITY / WITH OFFSET add a column we do not model
+    let as: string | null = null;
+    if (this.take('AS')) as = this.aliasAfterAs();
+    else if (this.name() !== undefined) as = this.takeName();
+    const columns: string[] = [];
+    if (as !== null && this.punct('(')) {
+      this.i++;
+      columns.push(this.takeName());
+      while (this.punct(',')) {
+        this.i++;
+        columns.push(this.takeName());
+      }
+      this.expectPunct(')');
+    }
+    return { expr: fn, as, columns };
   }
 
   private exprList(): Node[] {
@@ -601,7 +691,12 @@ class Reader {
     } else if (this.punct(')')) args = { value: [] };
     else {
       if (!this.take('DISTINCT')) this.take('ALL');
-      args = { value: this.exprList() };
+      const list = [this.argument()];
+      while (this.punct(',')) {
+        this.i++;
+        list.push(this.argument());
+      }
+      args = { value: list };
     }
     this.expectPunct(')');
     const node: Node = { type: 'function', name: start.value, args };
@@ -616,6 +711,14 @@ class Reader {
     if (this.take('OVER')) node.over = this.windowSpec();
     node.loc = loc(start, this.t[this.i - 1]);
     return node;
+  }
+
+  /** A function argument; `name => value` (Snowflake FLATTEN, named arguments) keeps only the value. */
+  private argument(): Node {
+    const a = this.peek(1);
+    const b = this.peek(2);
+    if (this.peek()?.kind === 'word' && isPunct(a, '=') && isPunct(b, '>') && a!.end === b!.start) this.i += 3;
+    return this.expr();
   }
 
   private windowSpec(): Node {

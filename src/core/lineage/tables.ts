@@ -378,6 +378,8 @@ class Scanner {
   /** After INSERT: [OVERWRITE|INTO|IGNORE …] [TABLE] name [PARTITION (…)] [(cols)] | DIRECTORY 'path'. */
   private insertTarget(i: number, hi: number): number {
     const t = this.t;
+    // Multi-table INSERT ALL|FIRST [WHEN … THEN] INTO a … INTO b … SELECT: each INTO is handled as it comes.
+    if ((isWord(t[i], 'ALL') || isWord(t[i], 'FIRST')) && (isWord(t[i + 1], 'INTO') || isWord(t[i + 1], 'WHEN'))) return i + 1;
     while (i < hi && t[i].kind === 'word' && ['INTO', 'OVERWRITE', 'TABLE', 'IGNORE', 'LOW_PRIORITY', 'DELAYED', 'HIGH_PRIORITY', 'ALL', 'FIRST', 'LOCAL', 'OR'].includes(t[i].upper)) {
       if (t[i].upper === 'OR') i++; // INSERT OR REPLACE INTO (SQLite)
       i++;

@@ -1,0 +1,222 @@
+/**
+ * Column lineage of statements that move data without being a plain query: MERGE, COPY/UNLOAD/EXPORT/LOAD with
+ * `path:<uri>` ends, INSERT OVERWRITE (tables and directories), multi-table INSERT, plus the FROM-clause forms that
+ * reshape rows (LATERAL VIEW, UNNEST, FLATTEN, semi/anti joins). Expectations are written from what the SQL means.
+ */
+import { strict as assert } from 'node:assert';
+import { analyzeScript } from '../../../src/core/lineage';
+import type { SchemaMap, StatementLineage } from '../../../src/core/lineage';
+
+function statement(sql: string, dialect: string, schema?: SchemaMap): StatementLineage {
+  const r = analyzeScript(sql, { dialect, schema });
+  assert.equal(r.statements.length, 1, sql);
+  return r.statements[0];
+}
+
+/** Column edges of a fully analysed statement, as sorted `source -> target` lines. */
+function edges(sql: string, dialect: string, schema?: SchemaMap): string[] {
+  const st = statement(sql, dialect, schema);
+  assert.equal(st.error, undefined, `unexpected partial analysis of [${dialect}] ${sql}: ${st.error}`);
+  return st.columnLineage.map((e) => `${e.source} -> ${e.target}`).sort();
+}
+
+describe('lineage: MERGE column lineage', () => {
+  it('UPDATE SET and INSERT VALUES take the target columns from the USING source (Snowflake)', () => {
+    const sql = `MERGE INTO analytics.customers AS t
+      USING (SELECT id, email, updated_at FROM raw.customer_updates WHERE op <> 'D') AS s
+      ON t.id = s.id
+      WHEN MATCHED AND s.updated_at > t.updated_at THEN UPDATE SET t.email = lower(s.email), t.updated_at = s.updated_at
+      WHEN NOT MATCHED THEN INSERT (id, email, updated_at) VALUES (s.id, s.email, s.updated_at)`;
+    const st = statement(sql, 'snowflake');
+    assert.deepEqual([st.type, st.sources, st.targets], ['merge', ['raw.customer_updates'], ['analytics.customers']]);
+    assert.deepEqual(edges(sql, 'snowflake'), [
+      'raw.customer_updates.email -> analytics.customers.email',
+      'raw.customer_updates.id -> analytics.customers.id',
+      'raw.customer_updates.updated_at -> analytics.customers.updated_at',
+    ]);
+    // The join and the WHEN condition decide which rows move: their columns are used.
+    for (const used of ['analytics.customers.id', 'analytics.customers.updated_at', 'raw.customer_updates.id', 'raw.customer_updates.op']) {
+      assert.ok(st.columnsUsed.includes(used), `${used} in ${st.columnsUsed}`);
+    }
+  });
+
+  it('an update that reads the target row keeps the source edge and drops the self edge (T-SQL)', () => {
+    assert.deepEqual(edges(`MERGE dbo.balances AS b USING dbo.payments AS p ON b.account = p.account
+      WHEN MATCHED THEN UPDATE SET b.amount = b.amount + p.amount, b.paid_at = GETDATE()
+      WHEN NOT MATCHED BY TARGET THEN INSERT (account, amount) VALUES (p.account, p.amount)
+      WHEN NOT MATCHED BY SOURCE THEN DELETE;`, 'tsql'), [
+      'dbo.payments.account -> dbo.balances.account',
+      'dbo.payments.amount -> dbo.balances.amount',
+    ]);
+  });
+
+  it('UPDATE SET * and INSERT * copy every source column into its namesake (Databricks)', () => {
+    assert.deepEqual(edges('MERGE INTO silver.users t USING bronze.users s ON t.id = s.id WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *', 'databricks'), [
+      'bronze.users.* -> silver.users.*',
+    ]);
+    const schema = { 'bronze.users': ['id', 'name'] };
+    assert.deepEqual(edges('MERGE INTO silver.users t USING bronze.users s ON t.id = s.id WHEN NOT MATCHED THEN INSERT *', 'databricks', schema), [
+      'bronze.users.id -> silver.users.id',
+      'bronze.users.name -> silver.users.name',
+    ]);
+  });
+
+  it('INSERT ROW and unqualified INSERT columns (BigQuery); DELETE branches move nothing', () => {
+    assert.deepEqual(edges('MERGE ds.inventory T USING ds.new_arrivals S ON T.product = S.product WHEN MATCHED THEN DELETE WHEN NOT MATCHED THEN INSERT ROW', 'bigquery'), [
+      'ds.new_arrivals.* -> ds.inventory.*',
+    ]);
+    assert.deepEqual(edges('MERGE ds.inventory T USING ds.new_arrivals S ON T.product = S.product WHEN NOT MATCHED THEN INSERT (product, quantity) VALUES (product, quantity * 2)', 'bigquery'), [
+      'ds.new_arrivals.product -> ds.inventory.product',
+      'ds.new_arrivals.quantity -> ds.inventory.quantity',
+    ]);
+  });
+
+  it('PostgreSQL 15 MERGE with a CTE-free subquery source and DO NOTHING', () => {
+    assert.deepEqual(edges(`MERGE INTO stock s USING (SELECT item, sum(qty) AS qty FROM deliveries GROUP BY item) d ON s.item = d.item
+      WHEN MATCHED THEN UPDATE SET qty = s.qty + d.qty
+      WHEN NOT MATCHED THEN INSERT (item, qty) VALUES (d.item, d.qty)
+      WHEN NOT MATCHED BY SOURCE THEN DO NOTHING`, 'postgres'), ['deliveries.item -> stock.item', 'deliveries.qty -> stock.qty']);
+  });
+
+  it('an INSERT without a column list uses the target schema when it is known', () => {
+    assert.deepEqual(edges('MERGE INTO t USING s ON t.k = s.k WHEN NOT MATCHED THEN INSERT VALUES (s.k, s.v)', 'snowflake', { t: ['k', 'val'] }), [
+      's.k -> t.k',
+      's.v -> t.val',
+    ]);
+  });
+
+  it('a MERGE whose branch cannot be read keeps its tables and says it was analysed partly', () => {
+    const st = statement('MERGE INTO t USING s ON t.k = s.k WHEN MATCHED THEN UPDATE SET a = = s.b', 'snowflake');
+    assert.deepEqual([st.sources, st.targets], [['s'], ['t']]);
+    assert.equal(st.partial, true);
+    assert.match(st.error ?? '', /partly analysed: MERGE UPDATE/);
+  });
+});
+
+describe('lineage: COPY, UNLOAD, EXPORT and LOAD columns (path:<uri>)', () => {
+  it('COPY t (cols) FROM a file fills the listed columns from the file', () => {
+    assert.deepEqual(edges("COPY staging.orders (id, amount) FROM 's3://bucket/orders.csv' WITH (FORMAT csv)", 'postgres'), [
+      'path:s3://bucket/orders.csv.amount -> staging.orders.amount',
+      'path:s3://bucket/orders.csv.id -> staging.orders.id',
+    ]);
+  });
+
+  it('COPY (query) TO a file, COPY t TO a file (schema known or not)', () => {
+    assert.deepEqual(edges("COPY (SELECT o.id, o.amount * 100 AS cents FROM orders o) TO '/tmp/out.csv' WITH CSV HEADER", 'postgres'), [
+      'orders.amount -> path:/tmp/out.csv.cents',
+      'orders.id -> path:/tmp/out.csv.id',
+    ]);
+    assert.deepEqual(edges("COPY orders TO '/tmp/orders.csv'", 'postgres'), ['orders.* -> path:/tmp/orders.csv.*']);
+    assert.deepEqual(edges("COPY orders TO '/tmp/orders.csv'", 'postgres', { orders: ['id', 'total'] }), [
+      'orders.id -> path:/tmp/orders.csv.id',
+      'orders.total -> path:/tmp/orders.csv.total',
+    ]);
+  });
+
+  it('Snowflake COPY INTO a table from a stage, and into a stage from a query', () => {
+    assert.deepEqual(edges("COPY INTO raw.events FROM @landing/events/ FILE_FORMAT = (TYPE = 'JSON')", 'snowflake'), ['path:@landing/events/.* -> raw.events.*']);
+    assert.deepEqual(edges("COPY INTO @exports/daily/ FROM (SELECT day, count(*) AS n, sum(revenue) AS revenue FROM mart.daily_sales GROUP BY day) HEADER = TRUE", 'snowflake'), [
+      'mart.daily_sales.day -> path:@exports/daily/.day',
+      'mart.daily_sales.revenue -> path:@exports/daily/.revenue',
+    ]);
+  });
+
+  it('Redshift UNLOAD traces the quoted query into the S3 prefix', () => {
+    const st = statement("UNLOAD ('SELECT c.id, c.name FROM crm.customers c WHERE c.active') TO 's3://exports/customers_' IAM_ROLE 'arn:aws:iam::1:role/x' PARQUET", 'redshift');
+    assert.deepEqual([st.sources, st.targets], [['crm.customers'], ['path:s3://exports/customers_']]);
+    assert.deepEqual(edges("UNLOAD ('SELECT c.id, c.name FROM crm.customers c WHERE c.active') TO 's3://exports/customers_' IAM_ROLE 'arn:aws:iam::1:role/x' PARQUET", 'redshift'), [
+      'crm.customers.id -> path:s3://exports/customers_.id',
+      'crm.customers.name -> path:s3://exports/customers_.name',
+    ]);
+  });
+
+  it('BigQuery EXPORT DATA and Hive LOAD DATA', () => {
+    assert.deepEqual(edges("EXPORT DATA OPTIONS (uri = 'gs://b/users-*.parquet', format = 'PARQUET', overwrite = true) AS SELECT user_id, country FROM `proj.ds.users`", 'bigquery'), [
+      'proj.ds.users.country -> path:gs://b/users-*.parquet.country',
+      'proj.ds.users.user_id -> path:gs://b/users-*.parquet.user_id',
+    ]);
+    assert.deepEqual(edges("LOAD DATA INPATH '/landing/clicks/2024-01-01' OVERWRITE INTO TABLE web.clicks PARTITION (ds = '2024-01-01')", 'hive'), [
+      'path:/landing/clicks/2024-01-01.* -> web.clicks.*',
+    ]);
+  });
+});
+
+describe('lineage: INSERT forms', () => {
+  it('INSERT OVERWRITE (Hive, Spark, Databricks) maps like INSERT INTO', () => {
+    assert.deepEqual(edges("INSERT OVERWRITE TABLE mart.daily PARTITION (ds = '2024-01-01') SELECT user_id, count(*) AS n, max(ts) AS last_ts FROM raw.events WHERE ds = '2024-01-01' GROUP BY user_id", 'hive'), [
+      'raw.events.ts -> mart.daily.last_ts',
+      'raw.events.user_id -> mart.daily.user_id',
+    ]);
+    assert.deepEqual(edges('INSERT OVERWRITE mart.users SELECT id, upper(name) AS name FROM staging.users', 'sparksql'), [
+      'staging.users.id -> mart.users.id',
+      'staging.users.name -> mart.users.name',
+    ]);
+    assert.deepEqual(edges('INSERT OVERWRITE TABLE gold.t (a, b) SELECT x, y FROM silver.s', 'databricks'), ['silver.s.x -> gold.t.a', 'silver.s.y -> gold.t.b']);
+  });
+
+  it('INSERT OVERWRITE DIRECTORY writes the query columns to the path', () => {
+    const sql = "INSERT OVERWRITE DIRECTORY 's3://lake/out/' USING parquet SELECT o.id, o.total FROM sales.orders o";
+    const st = statement(sql, 'sparksql');
+    assert.deepEqual([st.sources, st.targets], [['sales.orders'], ['path:s3://lake/out/']]);
+    assert.deepEqual(edges(sql, 'sparksql'), ['sales.orders.id -> path:s3://lake/out/.id', 'sales.orders.total -> path:s3://lake/out/.total']);
+  });
+
+  it('multi-table INSERT ALL / INSERT FIRST route the query columns to each table (Snowflake, Oracle)', () => {
+    const all = 'INSERT ALL INTO big_orders (id, amount) VALUES (id, amount) INTO order_log (order_id) VALUES (id) SELECT id, amount FROM orders';
+    const st = statement(all, 'snowflake');
+    assert.deepEqual([st.sources, [...st.targets].sort()], [['orders'], ['big_orders', 'order_log']]);
+    assert.deepEqual(edges(all, 'snowflake'), ['orders.amount -> big_orders.amount', 'orders.id -> big_orders.id', 'orders.id -> order_log.order_id']);
+    const first = "INSERT FIRST WHEN amount > 1000 THEN INTO big_orders WHEN amount > 100 THEN INTO mid_orders ELSE INTO small_orders SELECT id, amount FROM orders";
+    const f = statement(first, 'oracle');
+    assert.deepEqual([...f.targets].sort(), ['big_orders', 'mid_orders', 'small_orders']);
+    assert.deepEqual(edges(first, 'oracle'), [
+      'orders.amount -> big_orders.amount', 'orders.amount -> mid_orders.amount', 'orders.amount -> small_orders.amount',
+      'orders.id -> big_orders.id', 'orders.id -> mid_orders.id', 'orders.id -> small_orders.id',
+    ]);
+  });
+
+  it('multi-row INSERT … VALUES carries constants only; INSERT … SELECT with a column list maps by position', () => {
+    const st = statement("INSERT INTO dim_status (code, label) VALUES (1, 'open'), (2, 'closed'), (3, 'void')", 'postgres');
+    assert.deepEqual([st.targets, st.columnLineage, st.error], [['dim_status'], [], undefined]);
+    assert.deepEqual(edges('INSERT INTO mart.orders (order_key, customer_key, amount_usd) SELECT o.id, c.key, o.amount * fx.rate FROM orders o JOIN customers c ON c.id = o.customer_id JOIN fx ON fx.ccy = o.ccy', 'postgres'), [
+      'customers.key -> mart.orders.customer_key',
+      'fx.rate -> mart.orders.amount_usd',
+      'orders.amount -> mart.orders.amount_usd',
+      'orders.id -> mart.orders.order_key',
+    ]);
+  });
+});
+
+describe('lineage: row-shaping FROM clauses', () => {
+  it('LATERAL VIEW explode / posexplode: the exploded columns come from the array or map (Hive, Spark)', () => {
+    assert.deepEqual(edges('SELECT u.id, tag FROM users u LATERAL VIEW explode(u.tags) t AS tag', 'hive'), ['users.id -> id', 'users.tags -> tag']);
+    assert.deepEqual(edges('SELECT o.id, pos, item FROM orders o LATERAL VIEW OUTER posexplode(o.items) x AS pos, item', 'sparksql'), [
+      'orders.id -> id',
+      'orders.items -> item',
+      'orders.items -> pos',
+    ]);
+  });
+
+  it('UNNEST in BigQuery, Trino/Athena and PostgreSQL', () => {
+    assert.deepEqual(edges('SELECT o.order_id, item.sku, item.qty FROM `shop.orders` o, UNNEST(o.line_items) AS item', 'bigquery'), [
+      'shop.orders.line_items -> qty',
+      'shop.orders.line_items -> sku',
+      'shop.orders.order_id -> order_id',
+    ]);
+    assert.deepEqual(edges('SELECT e.user_id, p.name FROM events e CROSS JOIN UNNEST(e.products) AS p (name, price)', 'athena'), ['events.products -> name', 'events.user_id -> user_id']);
+    assert.deepEqual(edges('SELECT a.id, tag FROM articles a, unnest(a.tags) AS tag', 'postgres'), ['articles.id -> id', 'articles.tags -> tag']);
+  });
+
+  it('Snowflake LATERAL FLATTEN: f.value comes from the flattened input', () => {
+    assert.deepEqual(edges('SELECT r.id, f.value::string AS tag FROM raw.posts r, LATERAL FLATTEN(input => r.tags) f', 'snowflake'), ['raw.posts.id -> id', 'raw.posts.tags -> tag']);
+    assert.deepEqual(edges('SELECT r.id, f.value AS tag FROM raw.posts r, TABLE(FLATTEN(r.tags)) f', 'snowflake'), ['raw.posts.id -> id', 'raw.posts.tags -> tag']);
+  });
+
+  it('semi and anti joins read the right side only to filter rows', () => {
+    const st = statement('SELECT id, name FROM customers c LEFT ANTI JOIN orders o ON o.customer_id = c.id', 'databricks');
+    assert.deepEqual(st.sources, ['customers', 'orders']);
+    assert.deepEqual(edges('SELECT id, name FROM customers c LEFT ANTI JOIN orders o ON o.customer_id = c.id', 'databricks'), ['customers.id -> id', 'customers.name -> name']);
+    assert.ok(st.columnsUsed.includes('orders.customer_id'));
+    assert.deepEqual(edges('SELECT id FROM customers SEMI JOIN orders USING (id)', 'duckdb'), ['customers.id -> id']);
+  });
+});
