@@ -8,13 +8,16 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { Client } from 'pg';
 import { makeDuckDbFile } from '../duckdbFixture';
+import { startPostgres, type PostgresServer } from '../../helpers/postgres';
 
 interface State {
   panelOpen: boolean;
   sets: { id: string; status: string; rowCount: number; columns: { name: string }[]; error?: string }[];
   history: { sql: string; status: string; rows?: number; connectionId: string; durationMs: number }[];
   diagnostics: vscode.DiagnosticCollection;
+  confirmations: { message: string; detail: string }[];
 }
 interface Outcome {
   status: string;
@@ -147,5 +150,169 @@ describe('run feature (extension host)', function () {
     const outcome = (await vscode.commands.executeCommand('iopsdata.history.rerun', { type: 'saved', query: q })) as Outcome;
     assert.equal(outcome.status, 'ok', outcome.error);
     assert.equal((await state()).history.length, before + 1);
+  });
+});
+
+describe('run feature: timeout, cancel, dropped connection, write confirmation (real PostgreSQL and DuckDB, extension host)', function () {
+  this.timeout(180_000);
+  const ws = vscode.workspace.workspaceFolders![0].uri.fsPath;
+  const dbFile = path.join(ws, 'itest-writes.duckdb');
+  let pg: PostgresServer | undefined;
+  let admin: Client | undefined;
+  const run = async (id: string, sql: string) => (await vscode.commands.executeCommand('iopsdata.run.sql', id, sql)) as Outcome;
+  const setTimeoutSeconds = (s: number | undefined) => vscode.workspace.getConfiguration('iopsdata').update('query.timeoutSeconds', s, vscode.ConfigurationTarget.Workspace);
+  /** Our extension's sessions (application_name iOpsData) that are running a statement right now. */
+  const activeBackends = async () =>
+    (await admin!.query(`select pid, query from pg_stat_activity where application_name = 'iOpsData' and state = 'active' and pid <> pg_backend_pid()`)).rows as { pid: number; query: string }[];
+  async function waitFor<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
+    const until = Date.now() + ms;
+    let v = await get();
+    while (!ok(v)) {
+      if (Date.now() > until) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(v)}`);
+      await new Promise((r) => setTimeout(r, 100));
+      v = await get();
+    }
+    return v;
+  }
+  // 10^10 rows of hashing: minutes of work on this machine, so only a stop can end it in seconds.
+  const HEAVY_DUCKDB = 'SELECT sum(hash(a.range + b.range)) AS h FROM range(100000) a, range(100000) b';
+
+  before(async function () {
+    await vscode.extensions.getExtension('iopsdata.iopsdata')!.activate();
+    await makeDuckDbFile(dbFile);
+    await vscode.commands.executeCommand('iopsdata.connections.add', { id: 'itest-writable', name: 'ITest writable', kind: 'duckdb', path: dbFile, allowWrites: true });
+    try {
+      pg = await startPostgres();
+    } catch {
+      // Without PostgreSQL binaries the PostgreSQL tests below skip themselves (and say so in the report).
+      return;
+    }
+    pg.psql('CREATE TABLE public.items (id int PRIMARY KEY, name text); INSERT INTO public.items VALUES (1, $$a$$), (2, $$b$$);');
+    admin = new Client({ connectionString: pg.url, application_name: 'itest-admin' });
+    await admin.connect();
+    const url = new URL(pg.url);
+    await vscode.commands.executeCommand('iopsdata.connections.add', { id: 'itest-pgrun', name: 'ITest PG run', kind: 'postgres', host: url.hostname, port: Number(url.port), database: 'postgres', user: 'postgres', sslMode: 'disable', password: 'postgres' });
+  });
+
+  after(async () => {
+    await setTimeoutSeconds(undefined);
+    await vscode.commands.executeCommand('iopsdata.run.scriptConfirmationsForTests', undefined);
+    for (const id of ['itest-writable', 'itest-pgrun']) await vscode.commands.executeCommand('iopsdata.connections.remove', id, { confirm: false });
+    await admin?.end().catch(() => undefined);
+    await pg?.stop();
+  });
+
+  it('the statement timeout setting stops a long PostgreSQL query with a clear error', async function () {
+    if (!pg) this.skip();
+    await setTimeoutSeconds(1);
+    try {
+      const t0 = Date.now();
+      const outcome = await run('itest-pgrun', 'SELECT pg_sleep(20)');
+      assert.equal(outcome.status, 'error');
+      assert.equal(outcome.error, "The query on ITest PG run took longer than the 1000 ms statement timeout and was stopped.");
+      assert.ok(Date.now() - t0 < 8000, `took ${Date.now() - t0} ms`);
+      assert.deepEqual(await activeBackends(), []);
+      assert.equal((await state()).history[0].status, 'error');
+    } finally {
+      await setTimeoutSeconds(undefined);
+    }
+    assert.deepEqual((await run('itest-pgrun', 'SELECT count(*)::int AS n FROM items')).lastResult?.rows, [[2]]);
+  });
+
+  it('the statement timeout setting interrupts a long DuckDB query with a clear error', async () => {
+    await setTimeoutSeconds(1);
+    try {
+      const t0 = Date.now();
+      const outcome = await run('workspace-files', HEAVY_DUCKDB);
+      assert.equal(outcome.status, 'error');
+      assert.equal(outcome.error, 'The query on Workspace files took longer than the 1000 ms statement timeout and was stopped.');
+      assert.ok(Date.now() - t0 < 10_000, `took ${Date.now() - t0} ms`);
+    } finally {
+      await setTimeoutSeconds(undefined);
+    }
+  });
+
+  it('Cancel stops the PostgreSQL query on the server (pg_stat_activity shows nothing running)', async function () {
+    if (!pg) this.skip();
+    const t0 = Date.now();
+    const running = run('itest-pgrun', 'SELECT pg_sleep(60)');
+    const [backend] = await waitFor('the query to start on the server', activeBackends, (b) => b.length === 1);
+    assert.equal(await vscode.commands.executeCommand('iopsdata.run.cancel'), 1);
+    const outcome = await running;
+    assert.equal(outcome.status, 'cancelled');
+    assert.ok(Date.now() - t0 < 15_000, `took ${Date.now() - t0} ms`);
+    // The backend is still there (the session stays open) but runs nothing any more.
+    await waitFor('the server to stop the query', activeBackends, (b) => b.length === 0, 3000);
+    const after = (await admin!.query('select state from pg_stat_activity where pid = $1', [backend.pid])).rows;
+    assert.deepEqual(after, [{ state: 'idle' }]);
+    assert.equal((await state()).history[0].status, 'cancelled');
+    assert.deepEqual((await run('itest-pgrun', 'SELECT 5 AS five')).lastResult?.rows, [[5]]);
+  });
+
+  it('Cancel interrupts a DuckDB query, which frees the connection at once', async () => {
+    const t0 = Date.now();
+    const running = run('workspace-files', HEAVY_DUCKDB);
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(await vscode.commands.executeCommand('iopsdata.run.cancel'), 1);
+    const outcome = await running;
+    assert.equal(outcome.status, 'cancelled');
+    assert.ok(Date.now() - t0 < 10_000, `took ${Date.now() - t0} ms`);
+    // One DuckDB connection runs one query at a time: an answer now means the heavy one is no longer running.
+    const t1 = Date.now();
+    assert.deepEqual((await run('workspace-files', 'SELECT 42 AS answer')).lastResult?.rows, [[42]]);
+    assert.ok(Date.now() - t1 < 5000, `next query took ${Date.now() - t1} ms`);
+  });
+
+  it('a connection dropped mid-query (pg_terminate_backend) gives a clear error, and the next run reconnects', async function () {
+    if (!pg) this.skip();
+    const running = run('itest-pgrun', 'SELECT pg_sleep(30)');
+    const [backend] = await waitFor('the query to start on the server', activeBackends, (b) => b.length === 1);
+    await admin!.query('select pg_terminate_backend($1)', [backend.pid]);
+    const outcome = await running;
+    assert.equal(outcome.status, 'error');
+    assert.match(outcome.error ?? '', /^The connection to ITest PG run was lost \(.+\); it will reconnect on the next query\.$/);
+    const again = await run('itest-pgrun', 'SELECT pg_backend_pid() AS pid');
+    assert.equal(again.status, 'ok', again.error);
+    assert.notEqual(again.lastResult?.rows[0][0], backend.pid);
+  });
+
+  it('asks before a write on an "Allow writes" connection, naming the statement kinds; No changes nothing', async () => {
+    await vscode.commands.executeCommand('iopsdata.run.scriptConfirmationsForTests', [false]);
+    const refused = await run('itest-writable', 'DELETE FROM orders WHERE id = 1');
+    assert.equal(refused.status, 'cancelled');
+    let asked = (await state()).confirmations;
+    assert.equal(asked.length, 1);
+    assert.equal(asked[0].message, "Run DELETE on 'ITest writable'? This can change data.");
+    assert.equal(asked[0].detail, 'DELETE FROM orders WHERE id = 1');
+    assert.deepEqual((await run('itest-writable', 'SELECT count(*) AS n FROM orders')).lastResult?.rows, [[3]]);
+
+    await vscode.commands.executeCommand('iopsdata.run.scriptConfirmationsForTests', [true]);
+    const script = await run('itest-writable', "INSERT INTO orders VALUES (4, 'dee', 1); UPDATE orders SET amount = 2 WHERE id = 4; SELECT count(*) AS n FROM orders");
+    assert.equal(script.status, 'ok', script.error);
+    asked = (await state()).confirmations;
+    assert.equal(asked.length, 1, 'one confirmation for the whole script');
+    assert.equal(asked[0].message, "Run INSERT, UPDATE on 'ITest writable'? This can change data.");
+    assert.deepEqual(script.lastResult?.rows, [[4]]);
+
+    // Reads never ask.
+    await vscode.commands.executeCommand('iopsdata.run.scriptConfirmationsForTests', []);
+    assert.equal((await run('itest-writable', 'SELECT 1 AS one')).status, 'ok');
+    assert.equal((await state()).confirmations.length, 0);
+  });
+
+  it('asks before a write hidden in a PostgreSQL CTE on an "Allow writes" connection', async function () {
+    if (!pg) this.skip();
+    assert.equal(await vscode.commands.executeCommand('iopsdata.connections.allowWrites', 'itest-pgrun', { confirm: false }), true);
+    try {
+      await vscode.commands.executeCommand('iopsdata.run.scriptConfirmationsForTests', [false]);
+      const outcome = await run('itest-pgrun', 'WITH gone AS (DELETE FROM items WHERE id = 1 RETURNING id) SELECT count(*) FROM gone');
+      assert.equal(outcome.status, 'cancelled');
+      const asked = (await state()).confirmations;
+      assert.equal(asked.length, 1);
+      assert.match(asked[0].message, /^Run DELETE on 'ITest PG run'\? This can change data\.$/);
+      assert.equal((await admin!.query('select count(*)::int AS n from items')).rows[0].n, 2);
+    } finally {
+      await vscode.commands.executeCommand('iopsdata.connections.makeReadOnly', 'itest-pgrun');
+    }
   });
 });
