@@ -4,12 +4,13 @@
  * `npm run package`: production build, then `vsce package --target linux-x64` → dist-vsix/iopsdata-linux-x64.vsix.
  *
  * esbuild bundles every dependency into dist/ except the few it must leave external (DuckDB's native bindings,
- * snowflake-sdk); those, and everything they require at runtime, must ship as node_modules inside the .vsix, and
- * nothing else should. So this script stages the extension in .cache/vsix/stage: package.json (its
- * `dependencies` narrowed to those externals, no prepublish step: the build already ran), LICENSE, README,
- * CHANGELOG, dist/, media/ and the runtime closure of the externals copied from node_modules (dependencies and
- * installed optional dependencies, following Node's resolution), then runs vsce there with .vscodeignore (which
- * prunes maps, typings, sources, docs). Finally it checks the archive and prints its size.
+ * snowflake-sdk, and node-sql-parser, whose grammars must load lazily); those, and everything they require at
+ * runtime, must ship as node_modules inside the .vsix, and nothing else should. So this script stages the
+ * extension in .cache/vsix/stage: package.json (its `dependencies` narrowed to those externals, no prepublish
+ * step: the build already ran), LICENSE, README, CHANGELOG, dist/, media/ and the runtime closure of the externals
+ * copied from node_modules (dependencies and installed optional dependencies, following Node's resolution), then
+ * runs vsce there with .vscodeignore (which prunes maps, typings, sources, docs). Finally it checks the archive
+ * and prints its size.
  *
  * Usage: node scripts/package-vsix.mjs [--skip-build] [--out <file>]
  */
@@ -26,7 +27,7 @@ const target = 'linux-x64';
 const stage = join(root, '.cache/vsix/stage');
 
 /** Packages esbuild.mjs marks external that the extension or the CLI load at runtime (pg-native is never used). */
-const RUNTIME_EXTERNALS = ['@duckdb/node-api', 'snowflake-sdk'];
+const RUNTIME_EXTERNALS = ['@duckdb/node-api', 'snowflake-sdk', 'node-sql-parser'];
 /** Top-level files and folders of the extension itself. */
 const SHIPPED = ['package.json', 'LICENSE', 'README.md', 'CHANGELOG.md', 'dist', 'media', 'syntaxes', '.vscodeignore'];
 
