@@ -40,6 +40,8 @@ const hostLines = [];
 const result = await runExtensionTests({
   extensionDevelopmentPath: repoRoot,
   extensionTestsPath: testsModule,
+  // A test-only extension contributing a vscode.lm chat model backed by a loopback server (the AI suites use it).
+  extensions: [join(repoRoot, 'test/helpers/llm/vscode-lm-extension')],
   extensionEnvironment: env,
   timeoutMs: Number(process.env.IOPSDATA_TEST_TIMEOUT_MS || 15 * 60_000),
   onLine: (line, kind) => {

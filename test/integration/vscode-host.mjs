@@ -12,7 +12,7 @@
  * HOME/XDG sandbox, and is killed as a group, also when the caller fails or is interrupted.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -341,8 +341,10 @@ export function sleep(ms) {
  * The suite's console output is handed to `onLine` line by line; the closing `IOPSDATA_RESULT {...}` line written
  * by test/integration/index.ts carries the pass/fail counts. `timeoutMs` bounds the whole run, server start
  * included; the server and browser are always torn down.
+ * `extensions` are extension folders installed next to the one under development (copied into the sandbox's
+ * extensions dir, which the server adopts on its first scan), e.g. test-only extensions.
  * @param {{ extensionDevelopmentPath: string, extensionTestsPath: string, workspace?: string,
- *           extensionEnvironment?: Record<string,string>, timeoutMs?: number,
+ *           extensions?: string[], extensionEnvironment?: Record<string,string>, timeoutMs?: number,
  *           onLine?: (line: string, kind: 'test'|'host') => void,
  *           beforeCleanup?: (sandbox: ReturnType<typeof makeSandbox>) => void }} o
  * @returns {Promise<{exitCode: number, timedOut: boolean, passed: number, failed: number, hadCounts: boolean}>}
@@ -362,6 +364,10 @@ export async function runExtensionTests(o) {
 
   const work = async () => {
     const folder = o.workspace ?? makeWorkspace(join(sandbox.dir, 'workspace'));
+    for (const ext of o.extensions ?? []) {
+      const pkg = JSON.parse(readFileSync(join(ext, 'package.json'), 'utf8'));
+      cpSync(ext, join(sandbox.extensionsDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`), { recursive: true });
+    }
     server = await startCodeServer({ sandbox, smokeTestDriver: true });
     browser = await launchBrowser();
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

@@ -34,7 +34,11 @@ export function registerChat(fc: FeatureContext, connections: ConnectionsApi, ru
   );
   // Chat and LM tools are stable in 1.100, but a host without chat (e.g. some forks) must still activate.
   try {
-    subs.push(registerParticipant(ai, run, fc.extension.extensionUri));
+    const { participant, handler } = registerParticipant(ai, run, fc.extension.extensionUri);
+    subs.push(participant);
+    // Not contributed (so not in the palette): the integration tests drive the real handler with a recording
+    // stream, because this host cannot send a chat request without a signed-in Copilot.
+    subs.push(vscode.commands.registerCommand('iopsdata.ai.chatHandlerForTests', () => ({ handler, followupProvider: participant.followupProvider })));
   } catch (err) {
     fc.log.warn(`[chat] chat participant unavailable: ${String(err)}`);
   }

@@ -14,7 +14,7 @@ import type { RunApi } from '../run';
 import type { AiService } from './aiService';
 import { signalFromToken } from './aiService';
 import * as settings from './settings';
-import { fileFromContext, sqlFromContext } from './sources';
+import { fileFromContext, sqlFromContext, sqlInPrompt } from './sources';
 import { profileFileMarkdown } from './profileBridge';
 import { analyzeLineage, lineageMarkdown } from './lineageBridge';
 
@@ -49,7 +49,25 @@ function progressFor(stream: vscode.ChatResponseStream) {
   };
 }
 
-export function registerParticipant(ai: AiService, run: RunApi, extensionUri: vscode.Uri): vscode.Disposable {
+/** The follow-up offered under an answer with SQL: explain that query (the SQL rides in the result's metadata). */
+export const followupProvider: vscode.ChatFollowupProvider = {
+  provideFollowups(result: vscode.ChatResult) {
+    const md = result.metadata as AskChatMetadata | undefined;
+    if (!md?.sql) return [];
+    return [{ prompt: '```sql\n' + md.sql + '\n```', label: 'Explain this query', command: 'explain' }];
+  },
+};
+
+export function registerParticipant(ai: AiService, run: RunApi, extensionUri: vscode.Uri): { participant: vscode.ChatParticipant; handler: vscode.ChatRequestHandler } {
+  const handler = chatRequestHandler(ai, run);
+  const participant = vscode.chat.createChatParticipant(PARTICIPANT_ID, handler);
+  participant.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'iopsdata.svg');
+  participant.followupProvider = followupProvider;
+  return { participant, handler };
+}
+
+/** What @iopsdata does with one request; separate from the registration so the integration tests can drive it. */
+export function chatRequestHandler(ai: AiService, run: RunApi): vscode.ChatRequestHandler {
   const handler: vscode.ChatRequestHandler = async (request, context, stream, token) => {
     const signal = signalFromToken(token);
     const command = request.command ?? 'sql';
@@ -159,12 +177,22 @@ export function registerParticipant(ai: AiService, run: RunApi, extensionUri: vs
   }
 
   async function lineage(request: vscode.ChatRequest, stream: vscode.ChatResponseStream): Promise<vscode.ChatResult> {
-    const src = sqlFromContext(request.prompt, request.references);
-    let sqlText = src.sql;
-    let uri = src.uri;
-    if (!sqlText) {
-      uri = await fileFromContext(request.prompt, request.references);
-      if (uri) sqlText = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    // SQL in the prompt, else a file named in the prompt (or #file), else the editor's selection or document.
+    let sqlText: string | undefined;
+    let uri: vscode.Uri | undefined;
+    const selectionRef = request.references.some((r) => r.value instanceof vscode.Location);
+    const named = sqlInPrompt(request.prompt) || selectionRef ? undefined : await fileFromContext(request.prompt, request.references, { orActiveEditor: false });
+    if (named) {
+      uri = named;
+      sqlText = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    } else {
+      const src = sqlFromContext(request.prompt, request.references);
+      sqlText = src.sql;
+      uri = src.uri;
+      if (!sqlText) {
+        uri = await fileFromContext(request.prompt, request.references);
+        if (uri) sqlText = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      }
     }
     if (!sqlText) {
       stream.markdown('Open a SQL file or dbt model (or select a statement) and ask again.');
@@ -180,14 +208,5 @@ export function registerParticipant(ai: AiService, run: RunApi, extensionUri: vs
     return { metadata: { command: 'lineage' } };
   }
 
-  const participant = vscode.chat.createChatParticipant(PARTICIPANT_ID, handler);
-  participant.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'iopsdata.svg');
-  participant.followupProvider = {
-    provideFollowups(result: vscode.ChatResult) {
-      const md = result.metadata as AskChatMetadata | undefined;
-      if (!md?.sql) return [];
-      return [{ prompt: '```sql\n' + md.sql + '\n```', label: 'Explain this query', command: 'explain' }];
-    },
-  };
-  return participant;
+  return handler;
 }

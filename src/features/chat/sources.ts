@@ -21,7 +21,7 @@ export function sqlFromContext(prompt: string, references: readonly vscode.ChatP
 }
 
 /** A file to work on: a #file reference, a path in the prompt, or the active editor's file. */
-export async function fileFromContext(prompt: string, references: readonly vscode.ChatPromptReference[] = []): Promise<vscode.Uri | undefined> {
+export async function fileFromContext(prompt: string, references: readonly vscode.ChatPromptReference[] = [], o: { orActiveEditor?: boolean } = {}): Promise<vscode.Uri | undefined> {
   for (const r of references) {
     if (r.value instanceof vscode.Uri) return r.value;
     if (r.value instanceof vscode.Location) return r.value.uri;
@@ -39,6 +39,12 @@ export async function fileFromContext(prompt: string, references: readonly vscod
     const found = await vscode.workspace.findFiles(`**/${token.replace(/[{}[\]*?]/g, '')}`, '**/node_modules/**', 1);
     if (found[0]) return found[0];
   }
+  if (o.orActiveEditor === false) return undefined;
   const editor = vscode.window.activeTextEditor;
   return editor && editor.document.uri.scheme === 'file' ? editor.document.uri : undefined;
+}
+
+/** SQL written in the prompt itself (a fenced block or a statement), not taken from an editor. */
+export function sqlInPrompt(prompt: string): boolean {
+  return /```(?:sql)?\s*\n[\s\S]*?```/i.test(prompt) || /^\s*(select|with|insert|update|delete|merge|create|alter|drop)\b/i.test(prompt);
 }
