@@ -442,7 +442,9 @@ class Tracer {
     columns.forEach((c: Node, k: number) => {
       const e = c.expr ?? c;
       if (e?.type === 'column_ref' && text(e.column) === '*' ) {
-        outs.push(...this.star(text(e.table), rels));
+        // `* EXCLUDE (a)` / `* EXCEPT (a)`: the expansion without those names (an unexpanded `t.*` stays).
+        const exclude = new Set<string>((Array.isArray(e.exclude) ? e.exclude : []).map((x: Node) => String(text(x) ?? '').toLowerCase()));
+        outs.push(...this.star(text(e.table), rels).filter((o) => !exclude.has(o.name.toLowerCase())));
         return;
       }
       if (e?.type === 'star' || (e?.type === 'column_ref' && e.column === '*')) {

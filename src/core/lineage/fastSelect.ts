@@ -62,7 +62,7 @@ export function fastParse(sql: string, dialect: Dialect): Node | undefined {
     const tokens = tokenize(sql, { dialect });
     while (tokens.length && isPunct(tokens[tokens.length - 1], ';')) tokens.pop();
     if (!tokens.length) return undefined;
-    return new Reader(tokens).statement();
+    return new Reader(tokens, dialect).statement();
   } catch (err) {
     if (err instanceof GiveUp) return undefined;
     throw err;
@@ -76,7 +76,12 @@ function isPunct(tok: Token | undefined, v: string): boolean {
 class Reader {
   private i = 0;
   private depth = 0;
-  constructor(private readonly t: Token[]) {}
+  /** Snowflake `v:a.b[0]` and Databricks `v:a.b` address inside a semi-structured column. */
+  private readonly colonPaths: boolean;
+
+  constructor(private readonly t: Token[], dialect: Dialect) {
+    this.colonPaths = dialect === 'snowflake' || dialect === 'databricks';
+  }
 
   private peek(k = 0): Token | undefined {
     return this.t[this.i + k];
@@ -191,6 +196,7 @@ class Reader {
     this.expectWord('CREATE');
     if (this.take('OR')) this.expectWord('REPLACE');
     if (!this.take('TEMP')) this.take('TEMPORARY');
+    this.take('MATERIALIZED');
     const keyword = this.word();
     if (keyword !== 'TABLE' && keyword !== 'VIEW') throw GIVE_UP;
     this.i++;
@@ -199,7 +205,22 @@ class Reader {
       this.expectWord('EXISTS');
     }
     const table = this.tableName();
-    this.expectWord('AS');
+    // Table options between the name and AS (USING delta, PARTITIONED BY (…), WITH (format = …), DISTKEY (…),
+    // COMMENT '…', TBLPROPERTIES (…)) shape storage, not data. Column definitions right after the name are left to
+    // the grammar.
+    const nameEnd = this.i;
+    while (this.word() !== 'AS') {
+      const tok = this.peek();
+      // MySQL/MariaDB: CREATE TABLE t SELECT … (no AS).
+      if (tok?.kind === 'word' && tok.upper === 'SELECT') break;
+      if (!tok || (tok.kind === 'word' && (tok.upper === 'LIKE' || tok.upper === 'CLONE'))) throw GIVE_UP;
+      if (isPunct(tok, '(')) {
+        if (this.i === nameEnd) throw GIVE_UP;
+        this.skipParens();
+      } else if (tok.kind === 'word' || tok.kind === 'string' || tok.kind === 'number' || isPunct(tok, '=')) this.i++;
+      else throw GIVE_UP;
+    }
+    this.take('AS');
     const query = this.query();
     return { type: 'create', keyword: keyword.toLowerCase(), table: [table], query_expr: query };
   }
@@ -292,8 +313,13 @@ class Reader {
     this.expectWord('SELECT');
     let distinct: Node = { type: null };
     if (this.take('DISTINCT')) {
-      if (this.word() === 'ON') throw GIVE_UP;
       distinct = { type: 'DISTINCT' };
+      if (this.take('ON')) {
+        // PostgreSQL DISTINCT ON (exprs): the keys choose rows, like a filter.
+        this.expectPunct('(');
+        distinct.columns = this.exprList();
+        this.expectPunct(')');
+      }
     } else this.take('ALL');
     const columns: Node[] = [this.selectItem()];
     while (this.punct(',')) {
@@ -321,14 +347,12 @@ class Reader {
     if (!start) throw GIVE_UP;
     if (this.punct('*')) {
       this.i++;
-      this.noStarModifier();
-      return { type: 'expr', expr: { type: 'column_ref', table: null, column: '*' }, as: null };
+      return { type: 'expr', expr: { type: 'column_ref', table: null, column: '*', exclude: this.starModifier() }, as: null };
     }
     if (this.name() !== undefined && this.punct('.', 1) && this.punct('*', 2)) {
       const table = this.takeName();
       this.i += 2;
-      this.noStarModifier();
-      return { type: 'expr', expr: { type: 'column_ref', table, column: '*' }, as: null };
+      return { type: 'expr', expr: { type: 'column_ref', table, column: '*', exclude: this.starModifier() }, as: null };
     }
     const expr = this.expr();
     let as: string | null = null;
@@ -338,9 +362,28 @@ class Reader {
   }
 
   /** `* EXCLUDE (…)`, `* EXCEPT (…)`, `* REPLACE (…)` change the expansion: left to the full parser. */
-  private noStarModifier(): void {
-    if (['EXCEPT', 'EXCLUDE', 'REPLACE', 'RENAME', 'ILIKE', 'LIKE'].includes(this.word()) && this.punct('(', 1)) throw GIVE_UP;
-    if (['EXCLUDE', 'RENAME', 'ILIKE'].includes(this.word())) throw GIVE_UP;
+  /**
+   * `* EXCLUDE (a, b)` (DuckDB, Snowflake), `* EXCEPT (a)` (BigQuery, Databricks): the names left out of the
+   * expansion. `* REPLACE (…)`, `* RENAME …`, `* ILIKE …` are left to the grammar.
+   */
+  private starModifier(): string[] | undefined {
+    const w = this.word();
+    if ((w === 'EXCLUDE' || w === 'EXCEPT') && this.punct('(', 1)) {
+      this.i += 2;
+      const names = [this.takeName()];
+      while (this.punct(',')) {
+        this.i++;
+        names.push(this.takeName());
+      }
+      this.expectPunct(')');
+      return names;
+    }
+    if (w === 'EXCLUDE') {
+      this.i++;
+      return [this.takeName()];
+    }
+    if (['REPLACE', 'RENAME', 'ILIKE', 'LIKE'].includes(w)) throw GIVE_UP;
+    return undefined;
   }
 
   private fromList(): Node[] {
@@ -435,6 +478,19 @@ class Reader {
       this.expectPunct(')');
       return this.functionAlias(fn);
     }
+    if (this.peek()?.kind === 'word' && this.punct('(', 1) && FILE_FUNCTION.test(this.peek()!.value) && this.peek(2)?.kind === 'string') {
+      // read_parquet('file', …): the file is the table, named as the table scan names it.
+      const file = this.peek(2)!.value;
+      this.i++;
+      this.skipParens();
+      return this.tableAlias({ db: null, table: `path:${file}` });
+    }
+    if (this.peek()?.kind === 'string') {
+      // DuckDB: FROM 'data/file.parquet'
+      const file = this.peek()!.value;
+      this.i++;
+      return this.tableAlias({ db: null, table: `path:${file}` });
+    }
     if (this.peek()?.kind === 'word' && this.punct('(', 1)) {
       if (!lateral && !['UNNEST', 'EXPLODE', 'POSEXPLODE', 'INLINE', 'FLATTEN', 'GENERATE_SERIES', 'JSON_EACH', 'JSONB_EACH', 'JSONB_ARRAY_ELEMENTS', 'JSON_ARRAY_ELEMENTS'].includes(this.word())) throw GIVE_UP;
       return this.functionAlias(this.tableFunction());
@@ -452,6 +508,10 @@ class Reader {
     }
     const ref = this.tableName();
     if (this.punct('(')) throw GIVE_UP; // table function
+    return this.tableAlias(ref);
+  }
+
+  private tableAlias(ref: Node): Node {
     let as: string | null = null;
     if (this.take('AS')) as = this.aliasAfterAs();
     else if (this.name() !== undefined) as = this.takeName();
@@ -640,7 +700,9 @@ class Reader {
         this.expectPunct(')');
         return { type: 'function', args: { ast: q } };
       }
-      case 'CAST': {
+      case 'CAST':
+      case 'TRY_CAST':
+      case 'SAFE_CAST': {
         this.i++;
         const start = tok;
         this.expectPunct('(');
@@ -676,11 +738,30 @@ class Reader {
       return this.call(start);
     }
     const first = this.takeName();
-    if (!this.punct('.')) return { type: 'column_ref', table: null, column: first };
+    let ref: Node;
+    if (!this.punct('.')) ref = { type: 'column_ref', table: null, column: first };
+    else {
+      this.i++;
+      const column = this.takeName();
+      if (this.punct('.') || this.punct('(')) throw GIVE_UP;
+      ref = { type: 'column_ref', table: first, column };
+    }
+    if (this.colonPaths) this.colonPath();
+    return ref;
+  }
+
+  /** `:field.sub[0]` after a column: a path inside it; lineage stays with the column. */
+  private colonPath(): void {
+    if (!this.punct(':') || this.punct(':', 1)) return;
     this.i++;
-    const column = this.takeName();
-    if (this.punct('.') || this.punct('(')) throw GIVE_UP;
-    return { type: 'column_ref', table: first, column };
+    const key = this.peek();
+    if (!key || (key.kind !== 'word' && key.kind !== 'qident' && key.kind !== 'string')) throw GIVE_UP;
+    this.i++;
+    for (;;) {
+      if (this.punct('.') && (this.peek(1)?.kind === 'word' || this.peek(1)?.kind === 'qident')) this.i += 2;
+      else if (this.punct('[') && (this.peek(1)?.kind === 'number' || this.peek(1)?.kind === 'string') && this.punct(']', 2)) this.i += 3;
+      else return;
+    }
   }
 
   private call(start: Token): Node {

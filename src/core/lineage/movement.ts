@@ -15,6 +15,7 @@ import { qualifiedName } from './tables';
 /** The statements this module traces; `insert` only when it writes a path or several tables. */
 export function isMovement(type: string, targets: string[], sql: string, dialect: Dialect): boolean {
   if (['merge', 'copy', 'unload', 'export', 'load'].includes(type)) return true;
+  if (type === 'create_table') return /\bclone\b/i.test(sql) && isClone(tokenize(sql, { dialect }));
   if (type !== 'insert') return false;
   if (targets.some((t) => t.startsWith('path:'))) return true;
   const t = tokenize(sql.slice(0, 200), { dialect });
@@ -29,7 +30,7 @@ export function movementColumns(sql: string, dialect: Dialect, type: string, ctx
     else if (type === 'copy') copy(t, flow);
     else if (type === 'unload') unload(t, flow);
     else if (type === 'export') exportData(t, flow);
-    else if (type === 'load') load(flow);
+    else if (type === 'load' || type === 'create_table') load(flow);
     else if (t[1]?.upper === 'ALL' || t[1]?.upper === 'FIRST') multiInsert(t, flow);
     else insertDirectory(t, flow);
   } catch (err) {
@@ -296,7 +297,16 @@ function exportData(t: Token[], flow: Flow): void {
   if (r) flow.map(r, target);
 }
 
-/** Hive LOAD DATA INPATH 'p' INTO TABLE t, BigQuery LOAD DATA INTO t FROM FILES(…): the files' columns land in t. */
+/** Snowflake/BigQuery/Databricks `CREATE TABLE a [SHALLOW|DEEP] CLONE b`: a copy of b's data. */
+function isClone(t: Token[]): boolean {
+  if (t[0]?.upper !== 'CREATE') return false;
+  return t[findTop(t, 1, t.length, ['CLONE', 'AS', 'SELECT'])]?.upper === 'CLONE';
+}
+
+/**
+ * Hive LOAD DATA INPATH 'p' INTO TABLE t, BigQuery LOAD DATA INTO t FROM FILES(…): the files' columns land in t.
+ * CREATE TABLE … CLONE: the cloned table's columns do.
+ */
 function load(flow: Flow): void {
   const target = flow.ctx.targets[0];
   for (const source of flow.ctx.sources) if (target) flow.copyTable(source, target);

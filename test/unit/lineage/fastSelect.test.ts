@@ -78,6 +78,9 @@ const READ: Array<[Dialect, string]> = [
   ['postgres', 'SELECT current_date AS today, current_timestamp, a FROM t'],
   ['postgres', 'SELECT "order".id FROM "order"'],
   ['postgres', 'SELECT o.id FROM public.orders o INNER JOIN public.items i ON i.oid = o.id AND i.qty > 0'],
+  ['postgres', 'SELECT DISTINCT ON (a) a, b FROM t ORDER BY a, b DESC'],
+  ['bigquery', 'SELECT * EXCEPT (a) FROM t'],
+  ['duckdb', 'SELECT * EXCLUDE (a) FROM t'],
 ];
 
 /** Syntax the reader leaves to node-sql-parser (dialect extensions, clauses it does not model, invalid SQL). */
@@ -86,8 +89,6 @@ const LEFT_TO_PARSER: Array<[Dialect, string]> = [
   ['postgres', 'SELECT extract(year FROM d) AS y, date_trunc(\'month\', d) AS m FROM t'],
   ['postgres', "SELECT d + interval '1 day' AS nd FROM t"],
   ['postgres', 'SELECT d::timestamp with time zone AS ts FROM t'],
-  ['bigquery', 'SELECT * EXCEPT (a) FROM t'],
-  ['snowflake', 'SELECT v:field::string AS f FROM t'],
   ['bigquery', 'SELECT a.b.c AS x FROM t a'],
   ['postgres', 'SELECT arr[1] AS first FROM t'],
   ['tsql', 'SELECT TOP 10 a FROM t'],
@@ -100,7 +101,6 @@ const LEFT_TO_PARSER: Array<[Dialect, string]> = [
   ['postgres', 'SELECT t.id FROM t WHERE t.x = ANY (SELECT y FROM u)'],
   ['postgres', 'SELECT round(avg(price), 2) AS p, percentile_cont(0.5) WITHIN GROUP (ORDER BY price) AS med FROM t'],
   ['postgres', 'SELECT a FROM t ORDER BY a FETCH FIRST 5 ROWS ONLY'],
-  ['postgres', 'SELECT DISTINCT ON (a) a, b FROM t'],
   ['postgres', "SELECT a FROM t WHERE a ~ 'x'"],
   ['postgres', 'SELECT a FROM t WHERE a = = b'],
 ];
