@@ -10,7 +10,7 @@ import { AiService } from './aiService';
 import { registerAiCommands } from './commands';
 import { registerParticipant } from './participant';
 import { ASK_VIEW_ID, AskViewProvider } from './askView';
-import { registerTools } from './tools';
+import { createTools, registerTools } from './tools';
 
 export interface ChatApi {
   readonly ai: AiService;
@@ -37,8 +37,9 @@ export function registerChat(fc: FeatureContext, connections: ConnectionsApi, ru
     const { participant, handler } = registerParticipant(ai, run, fc.extension.extensionUri);
     subs.push(participant);
     // Not contributed (so not in the palette): the integration tests drive the real handler with a recording
-    // stream, because this host cannot send a chat request without a signed-in Copilot.
-    subs.push(vscode.commands.registerCommand('iopsdata.ai.chatHandlerForTests', () => ({ handler, followupProvider: participant.followupProvider })));
+    // stream, because this host cannot send a chat request without a signed-in Copilot, and read the tools'
+    // confirmation messages, which VS Code only shows inside a chat session.
+    subs.push(vscode.commands.registerCommand('iopsdata.ai.chatHandlerForTests', () => ({ handler, followupProvider: participant.followupProvider, tools: createTools(ai) })));
   } catch (err) {
     fc.log.warn(`[chat] chat participant unavailable: ${String(err)}`);
   }

@@ -46,6 +46,11 @@ function resolvePath(p: string): vscode.Uri {
 }
 
 export function registerTools(ai: AiService): vscode.Disposable[] {
+  return Object.entries(createTools(ai)).map(([name, tool]) => vscode.lm.registerTool(name, tool));
+}
+
+/** The tool implementations by name (registered by registerTools; the integration tests also read their confirmations). */
+export function createTools(ai: AiService): Record<string, vscode.LanguageModelTool<any>> {
   const connectionName = (id: string) => ai.connections.list().find((c) => c.id === id)?.name ?? id;
 
   const listSchema: vscode.LanguageModelTool<ListSchemaInput> = {
@@ -128,10 +133,10 @@ export function registerTools(ai: AiService): vscode.Disposable[] {
     },
   };
 
-  return [
-    vscode.lm.registerTool(TOOL_NAMES.listSchema, listSchema),
-    vscode.lm.registerTool(TOOL_NAMES.runQuery, runQuery),
-    vscode.lm.registerTool(TOOL_NAMES.profileFile, profileFile),
-    vscode.lm.registerTool(TOOL_NAMES.getLineage, getLineage),
-  ];
+  return {
+    [TOOL_NAMES.listSchema]: listSchema,
+    [TOOL_NAMES.runQuery]: runQuery,
+    [TOOL_NAMES.profileFile]: profileFile,
+    [TOOL_NAMES.getLineage]: getLineage,
+  };
 }
