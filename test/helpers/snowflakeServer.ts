@@ -8,6 +8,8 @@
  *   POST /queries/<id>/abort-request, /queries/v1/abort-request {requestId}   cancel
  *   POST /session/heartbeat, /session?delete=true, /telemetry/send, /session/token-request
  * `SELECT SYSTEM$WAIT(n)` sleeps n seconds (cancellable) like Snowflake's function, to test cancel.
+ * Snowflake's catalog as the adapter reads it (`<db>.information_schema.schemata|tables|columns` with row_count and
+ * comment, `show primary keys in table …`) is answered from DuckDB's own catalog through views (CATALOG_VIEWS).
  * Field names follow node_modules/snowflake-sdk/dist/lib/services/sf.js and connection/result/*.js.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -104,6 +106,37 @@ function snowflakeColumn(name: string, duckType: string): { meta: any; encode: (
   return { meta: { ...base, type: 'text', length: 16777216 }, encode: (v) => String(v) };
 }
 
+/** Snowflake-shaped catalog views over DuckDB's catalog (the database is reported as TESTDB like the session). */
+const CATALOG_VIEWS = `
+  CREATE SCHEMA sf_catalog;
+  CREATE VIEW sf_catalog.schemata AS
+    SELECT 'TESTDB' AS catalog_name, schema_name FROM duckdb_schemas()
+     WHERE database_name = current_database() AND schema_name NOT IN ('information_schema', 'pg_catalog', 'sf_catalog');
+  CREATE VIEW sf_catalog.tables AS
+    SELECT 'TESTDB' AS table_catalog, schema_name AS table_schema, table_name, 'BASE TABLE' AS table_type, estimated_size AS row_count, comment
+      FROM duckdb_tables() WHERE database_name = current_database() AND schema_name <> 'sf_catalog'
+    UNION ALL
+    SELECT 'TESTDB', schema_name, view_name, 'VIEW', NULL, comment
+      FROM duckdb_views() WHERE NOT internal AND database_name = current_database() AND schema_name <> 'sf_catalog';
+  CREATE VIEW sf_catalog.columns AS
+    SELECT 'TESTDB' AS table_catalog, schema_name AS table_schema, table_name, column_name, data_type,
+           CASE WHEN is_nullable THEN 'YES' ELSE 'NO' END AS is_nullable, comment, column_index AS ordinal_position
+      FROM duckdb_columns() WHERE database_name = current_database() AND schema_name <> 'sf_catalog';`;
+
+function sqlString(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+/** Rewrites the Snowflake catalog statements the adapter sends into queries on CATALOG_VIEWS / duckdb_constraints(). */
+function snowflakeCatalog(sql: string): string {
+  const pk = /^\s*show\s+primary\s+keys\s+in\s+table\s+(?:"?[^".]+"?\.)?"?([^".]+)"?\."?([^".]+)"?\s*;?\s*$/i.exec(sql);
+  if (pk) {
+    return `SELECT 'TESTDB' AS database_name, schema_name, table_name, unnest(constraint_column_names) AS column_name
+              FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY' AND schema_name = ${sqlString(pk[1])} AND table_name = ${sqlString(pk[2])}`;
+  }
+  return sql.replace(/(?:"[^"]+"\.|\b\w+\.)?\binformation_schema\.(schemata|tables|columns)\b/gi, (_m, view: string) => `sf_catalog.${view.toLowerCase()}`);
+}
+
 function statementTypeId(sql: string): number {
   const w = /^\s*(\w+)/.exec(sql)?.[1]?.toLowerCase();
   return ({ insert: 0x3100, update: 0x3200, delete: 0x3300, merge: 0x3400, create: 0x6000, drop: 0x6000, alter: 0x6000 } as Record<string, number>)[w ?? ''] ?? 0x1000;
@@ -113,6 +146,7 @@ export async function startSnowflakeServer(options: { users: SnowflakeUser[]; ac
   const { DuckDBInstance } = require('@duckdb/node-api') as typeof import('@duckdb/node-api');
   const instance: DuckDBInstance = await DuckDBInstance.create(':memory:');
   const setup = await instance.connect();
+  await setup.run(CATALOG_VIEWS);
   const sessions = new Map<string, { user: string; db?: string; schema?: string }>();
   const queries = new Map<string, QueryState>();
   const byRequestId = new Map<string, QueryState>();
@@ -189,7 +223,7 @@ export async function startSnowflakeServer(options: { users: SnowflakeUser[]; ac
           sqlText = `select 'waited ${wait[1]} seconds' as "SYSTEM$WAIT(${wait[1]})"`;
         }
         conn = await instance.connect();
-        const result = await conn.runAndReadAll(sqlText);
+        const result = await conn.runAndReadAll(snowflakeCatalog(sqlText));
         if (cancelled) return void (state.response = cancelledBody());
         const names = result.columnNames();
         const cols = names.map((n, k) => snowflakeColumn(n, result.columnTypes()[k].toString()));

@@ -87,6 +87,8 @@ export class SnowflakeConnection implements Connection {
         streamResult: true,
         rowMode: 'array',
         fetchAsString: ['Number'],
+        // Without this the SDK hands a NULL of a fetch-as-string column over as the text 'NULL'.
+        representNullAsStringNull: false,
         clientSessionKeepAlive: false,
         ...(c.accessUrl ? { accessUrl: c.accessUrl } : {}),
         ...(keypair

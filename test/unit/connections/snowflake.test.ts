@@ -41,6 +41,30 @@ describe('Snowflake adapter (real snowflake-sdk, loopback Snowflake protocol)', 
     assert.equal(login.body.data.LOGIN_NAME, 'ANALYST');
   });
 
+  it('NULL numbers stay null (not the text NULL)', async () => {
+    const r = await open().query('select null::bigint as n, null::decimal(10,2) as d, 1 as one');
+    assert.deepEqual(r.rows, [[null, null, 1]]);
+  });
+
+  it('catalog: schemas, tables/views with row counts and comments, columns with nullability and primary keys', async () => {
+    await sf.exec(`create schema analytics; create table analytics.sales(id integer primary key, amount decimal(10,2) not null, region varchar);
+      insert into analytics.sales values (1, 5, 'north'), (2, 7, null); comment on table analytics.sales is 'one row per sale';
+      create view analytics.big_sales as select * from analytics.sales where amount > 6`);
+    const c = open();
+    const analytics = (await c.listSchemas()).find((s) => s.name === 'analytics');
+    assert.deepEqual(analytics, { database: 'TESTDB', name: 'analytics' });
+    const tables = await c.listTables(analytics!);
+    assert.deepEqual(tables, [
+      { database: 'TESTDB', schema: 'analytics', name: 'big_sales', kind: 'view' },
+      { database: 'TESTDB', schema: 'analytics', name: 'sales', kind: 'table', rowEstimate: 2, comment: 'one row per sale' },
+    ]);
+    assert.deepEqual(await c.listColumns(tables[1]), [
+      { name: 'id', type: 'INTEGER', nullable: false, primaryKey: true },
+      { name: 'amount', type: 'DECIMAL(10,2)', nullable: false, primaryKey: false },
+      { name: 'region', type: 'VARCHAR', nullable: true, primaryKey: false },
+    ]);
+  });
+
   it('wrong password: one-line error without the password', async () => {
     const c = open({ password: 'nope' });
     await assert.rejects(c.query('select 1'), (e: Error) => /^Could not connect to Snowflake testacct: .*Incorrect username or password/.test(e.message) && !e.message.includes('nope'));
