@@ -4,11 +4,12 @@
  * their data so integration tests can check results without reading the webview.
  */
 import * as vscode from 'vscode';
-import { dirname, join, basename, extname } from 'node:path';
-import { existsSync } from 'node:fs';
+import { dirname, join, basename, extname, isAbsolute } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import type { FeatureContext } from '../context';
 import { LineagePanels } from './panel';
 import { lineageDiagnostics } from './diagnostics';
+import { definitionOffset } from './definition';
 import type { ScriptLineage, StatementLineage } from '../../core/lineage';
 import type { ViewGraph } from '../../core/lineage/view';
 import type { ProjectGraph, ProjectGraphCache } from '../../core/lineage/dbt';
@@ -66,7 +67,13 @@ export function registerLineage(fc: FeatureContext): void {
 
   const lineResolver = (doc: vscode.TextDocument, graph: ViewGraph) => (id: string) => {
     const n = graph.nodes.find((x) => x.id === id);
-    return n && n.line !== undefined ? { uri: doc.uri, line: n.line } : undefined;
+    if (!n) return undefined;
+    const at = definitionOffset(doc.getText(), n.label, n.kind, n.line === undefined ? 0 : doc.offsetAt(new vscode.Position(n.line, 0)));
+    if (at !== undefined) {
+      const pos = doc.positionAt(at);
+      return { uri: doc.uri, line: pos.line, character: pos.character };
+    }
+    return n.line !== undefined ? { uri: doc.uri, line: n.line } : undefined;
   };
 
   const refreshDiagnostics = (doc: vscode.TextDocument, result?: ScriptLineage) => {
@@ -78,6 +85,9 @@ export function registerLineage(fc: FeatureContext): void {
     }
   };
 
+  // The document the file panel shows, so saving it redraws the graph.
+  let shownFile: vscode.Uri | undefined;
+
   const show = async (arg?: unknown): Promise<ShowLineageResult | undefined> => {
     const doc = await documentFor(arg);
     if (!doc) {
@@ -88,7 +98,19 @@ export function registerLineage(fc: FeatureContext): void {
     refreshDiagnostics(doc, lineage);
     const graph = views().scriptView(lineage);
     panels.show('file', `Lineage: ${basename(doc.uri.path)}`, graph, lineResolver(doc, graph));
+    shownFile = doc.uri;
     return { lineage, graph };
+  };
+
+  const refreshShownFile = (doc: vscode.TextDocument) => {
+    if (!shownFile || doc.uri.toString() !== shownFile.toString() || !panels.isOpen('file')) return;
+    try {
+      const graph = views().scriptView(analyse(doc));
+      panels.update('file', `Lineage: ${basename(doc.uri.path)}`, graph);
+      panels.setResolver('file', lineResolver(doc, graph));
+    } catch (err) {
+      panels.error('file', (err as Error).message);
+    }
   };
 
   const explain = async (uriArg?: unknown, index?: number): Promise<ExplainResult | undefined> => {
@@ -133,7 +155,10 @@ export function registerLineage(fc: FeatureContext): void {
         state.timer = setTimeout(() => {
           if (!panels.isOpen('dbt')) return;
           buildDag(state.root, state.focus).then(
-            (r) => panels.update('dbt', `dbt DAG: ${basename(state.root)}`, r.graph),
+            (r) => {
+              panels.update('dbt', `dbt DAG: ${basename(state.root)}`, r.graph);
+              panels.setResolver('dbt', dagResolver(state.root, r.graph));
+            },
             (err) => panels.error('dbt', (err as Error).message),
           );
         }, 300);
@@ -145,11 +170,42 @@ export function registerLineage(fc: FeatureContext): void {
     }
     dbtState.focus = focus;
     const result = await buildDag(root, focus);
-    panels.show('dbt', `dbt DAG: ${basename(root)}`, result.graph, (id) => {
-      const n = result.graph.nodes.find((x) => x.id === id);
-      return n?.path ? { uri: vscode.Uri.file(join(root, n.path)) } : undefined;
-    });
+    panels.show('dbt', `dbt DAG: ${basename(root)}`, result.graph, dagResolver(root, result.graph));
     return result;
+  };
+
+  const dagResolver = (root: string, graph: ViewGraph) => (id: string) => {
+    const n = graph.nodes.find((x) => x.id === id);
+    if (!n?.path) return undefined;
+    const file = isAbsolute(n.path) ? n.path : join(root, n.path);
+    // A source is declared in a yml file: open it at the table's entry.
+    if (n.kind === 'source' && existsSync(file)) {
+      const text = readFileSync(file, 'utf8');
+      const at = new RegExp(`name:\\s*['"]?${n.label.split('.').pop()!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"]?\\s*$`, 'm').exec(text);
+      if (at) {
+        const line = text.slice(0, at.index).split('\n').length - 1;
+        return { uri: vscode.Uri.file(file), line };
+      }
+    }
+    return { uri: vscode.Uri.file(file) };
+  };
+
+  // The DAG follows the model being edited: switching to another model of the project re-centres the open DAG.
+  const recentreDag = (editor: vscode.TextEditor | undefined) => {
+    const state = dbtState;
+    const doc = editor?.document;
+    if (!state || !doc || doc.uri.scheme !== 'file' || extname(doc.uri.fsPath) !== '.sql' || !panels.isOpen('dbt')) return;
+    if (findDbtRoot(doc.uri.fsPath) !== state.root) return;
+    const focus = `model.${basename(doc.uri.fsPath, '.sql')}`;
+    if (focus === state.focus) return;
+    state.focus = focus;
+    buildDag(state.root, focus).then(
+      (r) => {
+        panels.update('dbt', `dbt DAG: ${basename(state.root)}`, r.graph);
+        panels.setResolver('dbt', dagResolver(state.root, r.graph));
+      },
+      (err) => panels.error('dbt', (err as Error).message),
+    );
   };
 
   const codeLens: vscode.CodeLensProvider = {
@@ -175,7 +231,13 @@ export function registerLineage(fc: FeatureContext): void {
     vscode.commands.registerCommand('iopsdata.lineage.showDbtDag', showDbtDag),
     vscode.languages.registerCodeLensProvider([{ language: 'sql' }, { language: 'jinja-sql' }], codeLens),
     vscode.workspace.onDidOpenTextDocument((d) => refreshDiagnostics(d)),
-    vscode.workspace.onDidSaveTextDocument((d) => refreshDiagnostics(d)),
+    vscode.workspace.onDidSaveTextDocument((d) => {
+      refreshDiagnostics(d);
+      refreshShownFile(d);
+    }),
+    vscode.window.onDidChangeActiveTextEditor(recentreDag),
+    // Test hook (hidden from the palette): what each lineage panel was sent and reported as painted.
+    vscode.commands.registerCommand('iopsdata.lineage.stateForTests', () => ({ panels: panels.state(), dbt: dbtState ? { root: dbtState.root, focus: dbtState.focus } : undefined })),
     vscode.workspace.onDidChangeTextDocument((e) => {
       const k = e.document.uri.toString();
       clearTimeout(timers.get(k));

@@ -9,16 +9,30 @@ export interface NodeTarget {
   /** Document to open; with `line`, the position to reveal. */
   uri: vscode.Uri;
   line?: number;
+  character?: number;
+}
+
+type Mode = LineageInitialState['mode'];
+type Rendered = Extract<LineageToHost, { type: 'rendered' }>;
+
+/** What each open panel was last sent and last reported as painted (for iopsdata.lineage.stateForTests). */
+export interface LineagePanelState {
+  mode: Mode;
+  title: string;
+  sentNodes: string[];
+  sentAt: number;
+  rendered?: Rendered & { at: number };
 }
 
 export class LineagePanels implements vscode.Disposable {
-  private readonly panels = new Map<LineageInitialState['mode'], PanelApp<LineageToWebview, LineageToHost>>();
-  private readonly resolvers = new Map<LineageInitialState['mode'], (id: string) => NodeTarget | undefined>();
+  private readonly panels = new Map<Mode, PanelApp<LineageToWebview, LineageToHost>>();
+  private readonly resolvers = new Map<Mode, (id: string) => NodeTarget | undefined>();
+  private readonly states = new Map<Mode, LineagePanelState>();
 
   constructor(private readonly fc: FeatureContext) {}
 
   /** Shows `graph` in the panel for `mode`, creating it on first use; `resolve` maps a node id to a file position. */
-  show(mode: LineageInitialState['mode'], title: string, graph: ViewGraph, resolve: (id: string) => NodeTarget | undefined): vscode.WebviewPanel {
+  show(mode: Mode, title: string, graph: ViewGraph, resolve: (id: string) => NodeTarget | undefined): vscode.WebviewPanel {
     this.resolvers.set(mode, resolve);
     let app = this.panels.get(mode);
     if (!app) {
@@ -31,38 +45,59 @@ export class LineagePanels implements vscode.Disposable {
       });
       const created = app;
       this.panels.set(mode, created);
-      created.panel.onDidDispose(() => this.panels.delete(mode));
+      created.panel.onDidDispose(() => {
+        this.panels.delete(mode);
+        this.states.delete(mode);
+      });
       created.channel.onMessage((m) => void this.onMessage(mode, m));
     } else {
       app.panel.reveal(undefined, true);
     }
     app.panel.title = title;
-    app.channel.post({ type: 'lineageGraph', title, graph });
+    this.send(mode, app, title, graph);
     return app.panel;
   }
 
-  update(mode: LineageInitialState['mode'], title: string, graph: ViewGraph): boolean {
+  update(mode: Mode, title: string, graph: ViewGraph): boolean {
     const app = this.panels.get(mode);
     if (!app) return false;
-    app.channel.post({ type: 'lineageGraph', title, graph });
+    app.panel.title = title;
+    this.send(mode, app, title, graph);
     return true;
   }
 
-  error(mode: LineageInitialState['mode'], message: string): void {
+  private send(mode: Mode, app: PanelApp<LineageToWebview, LineageToHost>, title: string, graph: ViewGraph): void {
+    this.states.set(mode, { mode, title, sentNodes: graph.nodes.map((n) => n.id), sentAt: Date.now(), rendered: this.states.get(mode)?.rendered });
+    app.channel.post({ type: 'lineageGraph', title, graph });
+  }
+
+  /** Replaces how node ids map to files after the panel's graph was updated. */
+  setResolver(mode: Mode, resolve: (id: string) => NodeTarget | undefined): void {
+    this.resolvers.set(mode, resolve);
+  }
+
+  state(): LineagePanelState[] {
+    return [...this.states.values()];
+  }
+
+  error(mode: Mode, message: string): void {
     this.panels.get(mode)?.channel.post({ type: 'lineageError', message });
   }
 
-  isOpen(mode: LineageInitialState['mode']): boolean {
+  isOpen(mode: Mode): boolean {
     return this.panels.has(mode);
   }
 
-  private async onMessage(mode: LineageInitialState['mode'], m: LineageToHost | { type: 'ready' }): Promise<void> {
+  private async onMessage(mode: Mode, m: LineageToHost | { type: 'ready' }): Promise<void> {
     try {
-      if (m.type === 'openNode') {
+      if (m.type === 'rendered') {
+        const st = this.states.get(mode);
+        if (st) st.rendered = { ...m, at: Date.now() };
+      } else if (m.type === 'openNode') {
         const target = this.resolvers.get(mode)?.(m.id);
         if (!target) return;
         const doc = await vscode.workspace.openTextDocument(target.uri);
-        const pos = new vscode.Position(target.line ?? 0, 0);
+        const pos = new vscode.Position(target.line ?? 0, target.character ?? 0);
         await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(pos, pos) });
       } else if (m.type === 'exportImage') {
         const dest = await vscode.window.showSaveDialog({

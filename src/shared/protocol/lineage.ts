@@ -17,4 +17,6 @@ export type LineageToHost =
   /** Open the file or definition behind a node. */
   | { type: 'openNode'; id: string }
   /** Save an exported image: SVG text, or a PNG as a data: URL. */
-  | { type: 'exportImage'; format: 'svg' | 'png'; data: string };
+  | { type: 'exportImage'; format: 'svg' | 'png'; data: string }
+  /** A graph (or a new depth of it) is laid out and painted: what is shown, and how long the layout took. */
+  | { type: 'rendered'; title: string; nodes: number; totalNodes: number; edges: number; layoutMs: number; engine: 'dagre' | 'layered' };

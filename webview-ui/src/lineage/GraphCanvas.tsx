@@ -1,0 +1,265 @@
+/**
+ * The graph as SVG with pan (drag, arrow keys), zoom (wheel, +/-) and culling: only nodes and edges inside a window
+ * around the viewport are in the DOM, at a level of detail that drops column rows when they would be too small to
+ * read. Panning and zooming only move one transform; the node layer re-renders when the viewport leaves its window
+ * or the level of detail changes. All data is rendered as text nodes.
+ */
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import type { GraphIndex, ColumnPath, SearchResult } from './graphIndex';
+import { cellKey } from './graphIndex';
+import { HEADER, ROW, type Layout } from './layout';
+import type { EdgeShape } from './geometry';
+import { truncate } from './exportSvg';
+import { contains, detailFor, expand, intersects, visibleRect, zoomAt, type Detail, type Rect, type View } from './viewport';
+
+export interface CanvasActions {
+  open(id: string): void;
+  selectColumn(node: string, column: string): void;
+  setFocus(id: string): void;
+}
+
+interface Props {
+  ix: GraphIndex;
+  layout: Layout;
+  shapes: EdgeShape[];
+  view: View;
+  setView: (v: View | ((prev: View) => View)) => void;
+  onSize: (w: number, h: number) => void;
+  onFit: () => void;
+  actions: CanvasActions;
+  path?: ColumnPath;
+  selected?: { node: string; column: string };
+  search: SearchResult;
+  current?: string;
+  focus?: string;
+}
+
+const KIND_HINT: Record<string, string> = {
+  source: 'source table',
+  target: 'target table (written)',
+  intermediate: 'intermediate table (written, then read)',
+  cte: 'CTE',
+  result: 'query result',
+  path: 'file path',
+  model: 'dbt model',
+  seed: 'dbt seed',
+  table: 'table',
+};
+
+export function GraphCanvas(p: Props) {
+  const svgRef = useRef<SVGSVGElement>(null);
+  const [size, setSize] = useState({ w: 0, h: 0 });
+  const [win, setWin] = useState<{ rect: Rect; detail: Detail; layout: Layout } | undefined>();
+  const drag = useRef<{ sx: number; sy: number; vx: number; vy: number; id: number; moved: boolean } | undefined>(undefined);
+  // A click that ends a drag is not a click on the node under the pointer.
+  const suppressClick = useRef(false);
+  const viewRef = useRef(p.view);
+  viewRef.current = p.view;
+  const props = useRef(p);
+  props.current = p;
+
+  useEffect(() => {
+    const svg = svgRef.current!;
+    const ro = new ResizeObserver(() => {
+      const r = svg.getBoundingClientRect();
+      setSize({ w: r.width, h: r.height });
+      props.current.onSize(r.width, r.height);
+    });
+    ro.observe(svg);
+    // Native, non-passive: the webview must not scroll or zoom the page itself.
+    const onWheel = (e: WheelEvent) => {
+      e.preventDefault();
+      const r = svg.getBoundingClientRect();
+      const step = e.deltaMode === 1 ? e.deltaY * 0.05 : e.deltaY * 0.0015;
+      props.current.setView((v) => zoomAt(v, Math.exp(-Math.max(-0.5, Math.min(0.5, step))), e.clientX - r.left, e.clientY - r.top));
+    };
+    svg.addEventListener('wheel', onWheel, { passive: false });
+    return () => {
+      ro.disconnect();
+      svg.removeEventListener('wheel', onWheel);
+    };
+  }, []);
+
+  // Move the drawn window only when the viewport leaves it (or the detail level or layout changes).
+  useEffect(() => {
+    if (!size.w || !size.h) return;
+    const vis = visibleRect(p.view, size.w, size.h);
+    const detail = detailFor(p.view.k);
+    if (!win || win.layout !== p.layout || win.detail !== detail || !contains(win.rect, vis)) {
+      setWin({ rect: expand(vis, 0.5), detail, layout: p.layout });
+    }
+  }, [p.view, size, p.layout, win]);
+
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    const pan = (dx: number, dy: number) => p.setView((v) => ({ ...v, x: v.x + dx, y: v.y + dy }));
+    const zoom = (f: number) => p.setView((v) => zoomAt(v, f, size.w / 2, size.h / 2));
+    const keys: Record<string, () => void> = {
+      ArrowLeft: () => pan(60, 0),
+      ArrowRight: () => pan(-60, 0),
+      ArrowUp: () => pan(0, 60),
+      ArrowDown: () => pan(0, -60),
+      '+': () => zoom(1.2),
+      '=': () => zoom(1.2),
+      '-': () => zoom(1 / 1.2),
+      '0': p.onFit,
+    };
+    const fn = keys[e.key];
+    if (fn) {
+      e.preventDefault();
+      fn();
+    }
+  };
+
+  return (
+    <svg
+      ref={svgRef}
+      className="lineage-canvas"
+      role="img"
+      aria-label="Lineage graph: drag to pan, wheel or +/- to zoom, 0 to fit"
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+      onPointerDown={(e) => {
+        if (e.button !== 0) return;
+        drag.current = { sx: e.clientX, sy: e.clientY, vx: viewRef.current.x, vy: viewRef.current.y, id: e.pointerId, moved: false };
+        suppressClick.current = false;
+      }}
+      onPointerMove={(e) => {
+        const d = drag.current;
+        if (!d) return;
+        const dx = e.clientX - d.sx;
+        const dy = e.clientY - d.sy;
+        if (!d.moved && Math.abs(dx) + Math.abs(dy) < 4) return;
+        if (!d.moved) {
+          d.moved = true;
+          // Captured only once it is a drag: capturing on pointerdown would retarget the click away from the node.
+          svgRef.current!.setPointerCapture(d.id);
+          svgRef.current!.classList.add('dragging');
+        }
+        p.setView((v) => ({ ...v, x: d.vx + dx, y: d.vy + dy }));
+      }}
+      onPointerUp={() => {
+        if (drag.current?.moved) {
+          suppressClick.current = true;
+          svgRef.current!.classList.remove('dragging');
+        }
+        drag.current = undefined;
+      }}
+      onPointerCancel={() => {
+        drag.current = undefined;
+        svgRef.current?.classList.remove('dragging');
+      }}
+    >
+      <g className="lineage-viewport" transform={`translate(${p.view.x},${p.view.y}) scale(${p.view.k})`}>
+        {win && win.layout === p.layout && (
+          <Layer
+            ix={p.ix}
+            layout={p.layout}
+            shapes={p.shapes}
+            rect={win.rect}
+            detail={win.detail}
+            path={p.path}
+            selected={p.selected}
+            search={p.search}
+            current={p.current}
+            focus={p.focus}
+            actions={p.actions}
+            suppressClick={suppressClick}
+          />
+        )}
+      </g>
+    </svg>
+  );
+}
+
+interface LayerProps {
+  ix: GraphIndex;
+  layout: Layout;
+  shapes: EdgeShape[];
+  rect: Rect;
+  detail: Detail;
+  path?: ColumnPath;
+  selected?: { node: string; column: string };
+  search: SearchResult;
+  current?: string;
+  focus?: string;
+  actions: CanvasActions;
+  suppressClick: React.MutableRefObject<boolean>;
+}
+
+const Layer = memo(function Layer({ ix, layout, shapes, rect, detail, path, selected, search, current, focus, actions, suppressClick }: LayerProps) {
+  const { tableD, columnD, hot } = useMemo(() => {
+    const table: string[] = [];
+    const column: string[] = [];
+    const hotShapes: EdgeShape[] = [];
+    for (const s of shapes) {
+      if (path?.edges.has(s.index)) {
+        hotShapes.push(s);
+        continue;
+      }
+      if (s.column && detail < 2) continue;
+      if (!intersects(rect, s.x0, s.y0, s.x1, s.y1)) continue;
+      (s.column ? column : table).push(s.d);
+    }
+    return { tableD: table.join(''), columnD: column.join(''), hot: hotShapes };
+  }, [shapes, rect, detail, path]);
+
+  const matches = useMemo(() => new Set(search.nodes), [search]);
+  const clickGuard = (fn: () => void) => (e: React.MouseEvent) => {
+    e.stopPropagation();
+    if (suppressClick.current) return;
+    fn();
+  };
+
+  const nodes: React.ReactNode[] = [];
+  for (const n of ix.graph.nodes) {
+    const pl = layout.nodes.get(n.id);
+    if (!pl || !intersects(rect, pl.x, pl.y, pl.x + pl.width, pl.y + pl.height)) continue;
+    const cls = ['lineage-node', `kind-${n.kind}`];
+    if (matches.has(n.id)) cls.push('match');
+    if (current === n.id) cls.push('current');
+    if (focus === n.id) cls.push('focus');
+    const maxTitle = Math.floor((pl.width - (detail ? 70 : 16)) / 7.4);
+    nodes.push(
+      <g key={n.id} className={cls.join(' ')} transform={`translate(${pl.x},${pl.y})`} data-id={n.id} onDoubleClick={clickGuard(() => actions.setFocus(n.id))}>
+        <rect width={pl.width} height={pl.height} rx={4} />
+        {detail > 0 && n.columns.length > 0 && <line className="lineage-node-rule" x1={0} x2={pl.width} y1={HEADER} y2={HEADER} />}
+        <text x={8} y={17} className="lineage-node-title" onClick={clickGuard(() => actions.open(n.id))}>
+          <title>{`${n.label}\n${KIND_HINT[n.kind] ?? n.kind}. Click to open its definition; double-click to centre the depth controls here.`}</title>
+          {truncate(n.label, maxTitle)}
+        </text>
+        {detail > 0 && (
+          <text x={pl.width - 8} y={17} textAnchor="end" className="lineage-node-kind">
+            {n.kind}
+          </text>
+        )}
+        {detail === 2 &&
+          n.columns.map((c, i) => {
+            const k = cellKey(n.id, c);
+            const ccls = ['lineage-column'];
+            if (path?.cells.has(k)) ccls.push('hot');
+            if (selected && selected.node === n.id && selected.column.toLowerCase() === c.toLowerCase()) ccls.push('selected');
+            if (search.cells.has(k)) ccls.push('match');
+            return (
+              <g key={c} className={ccls.join(' ')} data-column={c} onClick={clickGuard(() => actions.selectColumn(n.id, c))}>
+                <rect className="lineage-column-hit" x={1} y={HEADER + i * ROW} width={pl.width - 2} height={ROW} />
+                <text x={12} y={HEADER + i * ROW + 13}>
+                  {truncate(c, Math.floor((pl.width - 24) / 7.3))}
+                </text>
+              </g>
+            );
+          })}
+      </g>,
+    );
+  }
+
+  return (
+    <>
+      <path className="lineage-edges table" d={tableD} />
+      {columnD && <path className="lineage-edges column" d={columnD} />}
+      {hot.map((s) => (
+        <path key={s.index} className="lineage-edge hot" d={s.d} />
+      ))}
+      {nodes}
+    </>
+  );
+});
