@@ -43,6 +43,8 @@ export class AskViewProvider implements vscode.WebviewViewProvider, vscode.Dispo
   private readonly disposables: vscode.Disposable[] = [];
   /** For tests and the integration suite: resolves when a question finished. */
   lastAnswer: Promise<AskTurn | undefined> = Promise.resolve(undefined);
+  /** What the view was last sent and how often it resolved / said ready (iopsdata.ai.askStateForTests). */
+  private readonly seen: { resolved: number; ready: number; lastState?: AskToWebview; lastTurn?: AskToWebview } = { resolved: 0, ready: 0 };
 
   constructor(
     private readonly extension: vscode.ExtensionContext,
@@ -64,7 +66,18 @@ export class AskViewProvider implements vscode.WebviewViewProvider, vscode.Dispo
     const turns = this.turns.filter((t) => t.id !== turn.id);
     turns.push(turn);
     await this.extension.workspaceState.update(TURNS_KEY, turns.slice(-MAX_TURNS));
-    this.channel?.post({ type: 'askTurn', turn, sessionUsage: this.ai.meter.total });
+    this.post({ type: 'askTurn', turn, sessionUsage: this.ai.meter.total });
+  }
+
+  private post(m: AskToWebview): void {
+    if (!this.channel) return;
+    if (m.type === 'askState') this.seen.lastState = m;
+    else this.seen.lastTurn = m;
+    this.channel.post(m);
+  }
+
+  stateForTests() {
+    return { ...this.seen, turns: this.turns };
   }
 
   private connectionId(): string {
@@ -79,7 +92,7 @@ export class AskViewProvider implements vscode.WebviewViewProvider, vscode.Dispo
     const avail = await this.ai.availability();
     const connections = this.ai.connections.list();
     const connectionId = this.connectionId();
-    this.channel.post({
+    this.post({
       type: 'askState',
       providers: [{ id: '', label: 'Configured chain (with fallback)', ready: avail.some((a) => a.ready) }, ...avail.map((a) => ({ id: a.id, label: a.label, ready: a.ready }))],
       provider: this.extension.workspaceState.get<string>(PROVIDER_KEY, ''),
@@ -93,6 +106,7 @@ export class AskViewProvider implements vscode.WebviewViewProvider, vscode.Dispo
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.channel?.dispose();
+    this.seen.resolved++;
     const channel = new WebviewChannel<AskToWebview, AskToHost>(view.webview, this.log, 'ask');
     this.channel = channel;
     loadWebviewApp(view.webview, this.extension.extensionUri, { app: 'ask', title: 'Ask' });
@@ -107,6 +121,7 @@ export class AskViewProvider implements vscode.WebviewViewProvider, vscode.Dispo
     try {
       switch (m.type) {
         case 'ready':
+          this.seen.ready++;
           return await this.postState();
         case 'ask':
           this.lastAnswer = this.ask(m.question);
@@ -176,7 +191,7 @@ export class AskViewProvider implements vscode.WebviewViewProvider, vscode.Dispo
             : p.type === 'router' && p.event.type === 'retry' ? `${p.event.provider}: retrying in ${(p.event.delayMs / 1000).toFixed(1)} s`
             : p.type === 'router' && p.event.type === 'fallback' ? `${p.event.from} failed; trying ${p.event.to}`
             : undefined;
-          if (text) this.channel?.post({ type: 'askTurn', turn: { ...turn, progress: text }, sessionUsage: this.ai.meter.total });
+          if (text) this.post({ type: 'askTurn', turn: { ...turn, progress: text }, sessionUsage: this.ai.meter.total });
         },
       });
       Object.assign(turn, {

@@ -32,6 +32,10 @@ export function registerChat(fc: FeatureContext, connections: ConnectionsApi, ru
       return askView.ask(q, typeof options?.connectionId === 'string' ? options.connectionId : undefined);
     }),
   );
+  if (fc.extension.extensionMode === vscode.ExtensionMode.Test) {
+    // Internal: the integration tests check the view resolved, its webview said ready, and what it was sent.
+    subs.push(vscode.commands.registerCommand('iopsdata.ai.askStateForTests', () => askView.stateForTests()));
+  }
   // Chat and LM tools are stable in 1.100, but a host without chat (e.g. some forks) must still activate.
   try {
     const { participant, handler } = registerParticipant(ai, run, fc.extension.extensionUri);
@@ -39,7 +43,9 @@ export function registerChat(fc: FeatureContext, connections: ConnectionsApi, ru
     // Not contributed (so not in the palette): the integration tests drive the real handler with a recording
     // stream, because this host cannot send a chat request without a signed-in Copilot, and read the tools'
     // confirmation messages, which VS Code only shows inside a chat session.
-    subs.push(vscode.commands.registerCommand('iopsdata.ai.chatHandlerForTests', () => ({ handler, followupProvider: participant.followupProvider, tools: createTools(ai) })));
+    if (fc.extension.extensionMode === vscode.ExtensionMode.Test) {
+      subs.push(vscode.commands.registerCommand('iopsdata.ai.chatHandlerForTests', () => ({ handler, followupProvider: participant.followupProvider, tools: createTools(ai) })));
+    }
   } catch (err) {
     fc.log.warn(`[chat] chat participant unavailable: ${String(err)}`);
   }
