@@ -6,22 +6,10 @@
  * result is exactly what `iopsdata query --json` prints. The connection is always read-only here.
  * Text output is SQL with the explanation and token use as `--` comments, so it can be piped to `iopsdata query -`.
  */
-import { readFileSync } from 'node:fs';
 import { UserError } from '../../core/errors';
-import type { ConnectionSecrets } from '../../core/connections/config';
 import type { QueryResult } from '../../core/connections/types';
 import type { CliCommand } from '../types';
-
-function queryJson(result: QueryResult): Record<string, unknown> {
-  return {
-    columns: result.columns.map((c) => ({ name: c.name, type: c.type })),
-    rows: result.rows,
-    rowCount: result.rowCount,
-    elapsedMs: result.elapsedMs,
-    ...(result.statementType ? { statementType: result.statementType } : {}),
-    ...(result.affectedRows !== undefined ? { affectedRows: result.affectedRows } : {}),
-  };
-}
+import { openUrlConnection, queryResultJson } from '../urlConnection';
 
 const comment = (text: string) => text.split('\n').map((l) => `-- ${l}`.trimEnd()).join('\n');
 
@@ -60,20 +48,7 @@ export const askCommand: CliCommand = {
     const { LlmRouter } = await import('../../core/ai/router');
     const router = new LlmRouter([provider], { log: ctx.log, idleTimeoutMs });
 
-    const { parseConnectionUrl } = await import('../../core/connections/url');
-    const { openConnection } = await import('../../core/connections/open');
-    const parsed = parseConnectionUrl(url, { allowWrites: false, cwd: process.cwd() });
-    const secrets: ConnectionSecrets = { ...parsed.secrets };
-    if (parsed.config.kind === 'postgres' && secrets.password === undefined && process.env.PGPASSWORD) secrets.password = process.env.PGPASSWORD;
-    if (parsed.config.kind === 'snowflake' && !secrets.password && process.env.SNOWFLAKE_PASSWORD) secrets.password = process.env.SNOWFLAKE_PASSWORD;
-    if (parsed.privateKeyFile) {
-      try {
-        secrets.privateKey = readFileSync(parsed.privateKeyFile, 'utf8');
-      } catch (err) {
-        throw new UserError(`Cannot read the private key file ${parsed.privateKeyFile}: ${(err as Error).message}`);
-      }
-    }
-    const conn = openConnection(parsed.config, secrets, ctx.log);
+    const conn = await openUrlConnection(url, { allowWrites: false, log: ctx.log });
     try {
       const { loadCatalog } = await import('../../core/ai/schemaContext');
       const { askForSql } = await import('../../core/ai/nl2sql');
@@ -105,7 +80,7 @@ export const askCommand: CliCommand = {
             explanation: answer.explanation,
             attempts: answer.attempts,
             usage: { promptTokens: answer.usage.promptTokens, completionTokens: answer.usage.completionTokens },
-            ...(result ? { result: queryJson(result) } : {}),
+            ...(result ? { result: queryResultJson(result) } : {}),
           }),
         );
       } else {

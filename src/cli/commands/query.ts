@@ -6,11 +6,10 @@
  * number when exact else string, dates/timestamps ISO strings, blobs base64, NULL → null).
  * Read-only unless --allow-writes: a refused write exits 1 with one line on stderr naming the read-only connection.
  */
-import { readFileSync } from 'node:fs';
 import { UserError } from '../../core/errors';
-import type { ConnectionSecrets } from '../../core/connections/config';
 import type { QueryResult } from '../../core/connections/types';
 import type { CliCommand } from '../types';
+import { openUrlConnection, queryResultJson } from '../urlConnection';
 
 export const queryCommand: CliCommand = {
   name: 'query',
@@ -33,33 +32,11 @@ export const queryCommand: CliCommand = {
     const timeoutMs = ctx.options.timeout === undefined ? undefined : Number(ctx.options.timeout);
     if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs >= 0)) throw new UserError('--timeout must be a number of milliseconds.');
 
-    const { parseConnectionUrl } = await import('../../core/connections/url');
-    const { openConnection } = await import('../../core/connections/open');
-    const parsed = parseConnectionUrl(url, { allowWrites: Boolean(ctx.options['allow-writes']), cwd: process.cwd() });
-    const secrets: ConnectionSecrets = { ...parsed.secrets };
-    if (parsed.config.kind === 'postgres' && secrets.password === undefined && process.env.PGPASSWORD) secrets.password = process.env.PGPASSWORD;
-    if (parsed.config.kind === 'snowflake' && !secrets.password && process.env.SNOWFLAKE_PASSWORD) secrets.password = process.env.SNOWFLAKE_PASSWORD;
-    if (parsed.privateKeyFile) {
-      try {
-        secrets.privateKey = readFileSync(parsed.privateKeyFile, 'utf8');
-      } catch (err) {
-        throw new UserError(`Cannot read the private key file ${parsed.privateKeyFile}: ${(err as Error).message}`);
-      }
-    }
-    const conn = openConnection(parsed.config, secrets, ctx.log);
+    const conn = await openUrlConnection(url, { allowWrites: Boolean(ctx.options['allow-writes']), log: ctx.log });
     try {
       const result = await conn.query(sql, { signal: ctx.signal, timeoutMs });
       if (ctx.json) {
-        ctx.stdout(
-          JSON.stringify({
-            columns: result.columns.map((c) => ({ name: c.name, type: c.type })),
-            rows: result.rows,
-            rowCount: result.rowCount,
-            elapsedMs: result.elapsedMs,
-            ...(result.statementType ? { statementType: result.statementType } : {}),
-            ...(result.affectedRows !== undefined ? { affectedRows: result.affectedRows } : {}),
-          }),
-        );
+        ctx.stdout(JSON.stringify(queryResultJson(result)));
       } else {
         ctx.stdout(formatTable(result));
       }
