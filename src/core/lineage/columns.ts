@@ -552,7 +552,8 @@ class Tracer {
   }
 
   private resolve(qualifier: string | undefined, column: string | undefined, rels: Relation[]): string[] {
-    if (!column || column === '*') return [];
+    // Placeholders for Jinja expressions and var() (see jinja.ts) are not columns.
+    if (!column || column === '*' || /^__(jinja|var)_\w+$/.test(column)) return [];
     const col = column.toLowerCase();
     let candidates: Relation[];
     if (qualifier) {

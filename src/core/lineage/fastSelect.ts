@@ -31,7 +31,7 @@ const RESERVED = new Set([
   'MATERIALIZED', 'UNNEST', 'EXPLODE', 'LOCAL', 'GLOBAL', 'INSERT', 'UPDATE', 'DELETE', 'MERGE', 'CREATE', 'DROP',
   'ALTER', 'TRUNCATE', 'GRANT', 'KEY', 'PRIMARY', 'REFERENCES', 'CHECK', 'CONSTRAINT', 'UNIQUE', 'INDEX', 'VIEW',
   'USER', 'LEVEL', 'ROWNUM', 'SYSDATE', 'OUTPUT', 'TRY_CAST', 'SAFE_CAST', 'CONVERT', 'EXTRACT', 'SUBSTRING', 'TRIM',
-  'POSITION', 'OVERLAY', 'IF', 'IIF', 'LISTAGG', 'STRING_AGG', 'ARRAY_AGG', 'GROUP_CONCAT', 'TRANSFORM', 'FLATTEN',
+  'POSITION', 'OVERLAY', 'FLATTEN',
   'DATE', 'TIME', 'TIMESTAMP', 'DATETIME', 'YEAR', 'QUARTER', 'MONTH', 'WEEK', 'DAY', 'HOUR', 'MINUTE', 'SECOND',
   'EPOCH', 'DOW', 'DOY', 'MILLISECOND', 'MICROSECOND', 'NANOSECOND', 'DAYOFWEEK', 'DAYOFYEAR', 'ISODOW', 'ISOWEEK',
   'ISOYEAR', 'TYPE', 'SESSION_USER', 'SYSTEM_USER', 'CURRENT_USER', 'CURRENT_ROLE', 'CURRENT_SCHEMA',
@@ -51,6 +51,9 @@ const OPERATORS = new Set(['+', '-', '*', '/', '%', '=', '<', '>', '<=', '>=', '
 /** Table functions reading a file: the table scan reports them as `path:` sources; left to the grammar. */
 const FILE_FUNCTION = /^(read_\w+|parquet_scan|delta_scan|iceberg_scan|csv_scan|st_read)$/i;
 
+/** Words that may follow a SELECT's last clause; whoever reads on decides whether they fit (else: give up). */
+const QUERY_FOLLOWERS = new Set(['ORDER', 'LIMIT', 'OFFSET', 'RETURNING', 'WITH']);
+
 const SET_OPS = new Set(['UNION', 'INTERSECT', 'EXCEPT', 'MINUS']);
 
 /**
@@ -63,9 +66,9 @@ export function fastParse(sql: string, dialect: Dialect): Node | undefined {
     while (tokens.length && isPunct(tokens[tokens.length - 1], ';')) tokens.pop();
     if (!tokens.length) return undefined;
     return new Reader(tokens, dialect).statement();
-  } catch (err) {
-    if (err instanceof GiveUp) return undefined;
-    throw err;
+  } catch {
+    // GiveUp, or any slip in this reader: node-sql-parser decides, so a reader bug never costs lineage.
+    return undefined;
   }
 }
 
@@ -146,7 +149,7 @@ class Reader {
       const ctes = this.ctes();
       ast = this.insert();
       ast.values.with = [...ctes, ...(ast.values.with ?? [])];
-    } else if (w === 'SELECT' || w === 'WITH') ast = this.query();
+    } else if (w === 'SELECT' || w === 'WITH' || w === 'FROM' || w === 'TABLE') ast = this.query();
     else if (w === 'INSERT') ast = this.insert();
     else if (w === 'CREATE') ast = this.create();
     else throw GIVE_UP;
@@ -168,7 +171,9 @@ class Reader {
   /** INSERT INTO|OVERWRITE [TABLE] name [PARTITION (…)] [(cols)] query */
   private insert(): Node {
     this.expectWord('INSERT');
-    if (!this.take('INTO')) this.expectWord('OVERWRITE');
+    // INSERT INTO, INSERT OVERWRITE [TABLE] (Hive, Spark), INSERT OVERWRITE INTO (Snowflake).
+    if (this.take('OVERWRITE')) this.take('INTO');
+    else this.expectWord('INTO');
     this.take('TABLE');
     const table = this.tableName();
     if (this.word() === 'PARTITION' && this.punct('(', 1)) {
@@ -187,7 +192,10 @@ class Reader {
       }
       this.expectPunct(')');
     }
+    // DuckDB INSERT … BY NAME matches columns by name, which is what no column list means here too.
+    if (this.word() === 'BY' && this.word(1) === 'NAME') this.i += 2;
     const values = this.query();
+    if (this.take('RETURNING')) this.exprList();
     return { type: 'insert', table: [table], columns, values };
   }
 
@@ -195,8 +203,8 @@ class Reader {
   private create(): Node {
     this.expectWord('CREATE');
     if (this.take('OR')) this.expectWord('REPLACE');
-    if (!this.take('TEMP')) this.take('TEMPORARY');
-    this.take('MATERIALIZED');
+    // TEMP, TRANSIENT (Snowflake), DYNAMIC (Snowflake), SECURE views, UNLOGGED, MATERIALIZED …: same data flow.
+    while (['TEMP', 'TEMPORARY', 'LOCAL', 'GLOBAL', 'TRANSIENT', 'VOLATILE', 'DYNAMIC', 'SECURE', 'UNLOGGED', 'MATERIALIZED', 'ICEBERG'].includes(this.word())) this.i++;
     const keyword = this.word();
     if (keyword !== 'TABLE' && keyword !== 'VIEW') throw GIVE_UP;
     this.i++;
@@ -222,6 +230,8 @@ class Reader {
     }
     this.take('AS');
     const query = this.query();
+    // Trino/PostgreSQL `… WITH [NO] DATA`: the table gets the query's columns either way.
+    if (this.word() === 'WITH' && (this.word(1) === 'DATA' || (this.word(1) === 'NO' && this.word(2) === 'DATA'))) this.i += this.word(1) === 'NO' ? 3 : 2;
     return { type: 'create', keyword: keyword.toLowerCase(), table: [table], query_expr: query };
   }
 
@@ -310,6 +320,13 @@ class Reader {
   }
 
   private selectCore(): Node {
+    if (this.word() === 'TABLE' && this.peek(1)?.kind !== 'punct') {
+      // `TABLE t` is `SELECT * FROM t`.
+      this.i++;
+      const star = { type: 'expr', expr: { type: 'column_ref', table: null, column: '*' }, as: null };
+      return { type: 'select', with: null, distinct: { type: null }, columns: [star], from: [{ ...this.tableName(), as: null }], where: null, groupby: null, having: null };
+    }
+    if (this.word() === 'FROM') return this.fromFirst();
     this.expectWord('SELECT');
     let distinct: Node = { type: null };
     if (this.take('DISTINCT')) {
@@ -333,12 +350,31 @@ class Reader {
       this.i++;
       this.expectWord('BY');
       if (this.word() === 'ALL') throw GIVE_UP;
-      q.groupby = { columns: this.exprList() };
+      q.groupby = { columns: this.groupingList() };
     }
     if (this.take('HAVING')) q.having = this.expr();
     // Anything else here (WINDOW, QUALIFY, INTO, hints …) is left to the full parser.
     const next = this.peek();
-    if (next && !isPunct(next, ')') && !SET_OPS.has(this.word()) && !['ORDER', 'LIMIT', 'OFFSET'].includes(this.word())) throw GIVE_UP;
+    if (next && !isPunct(next, ')') && !SET_OPS.has(this.word()) && !QUERY_FOLLOWERS.has(this.word())) throw GIVE_UP;
+    return q;
+  }
+
+  /** DuckDB: `FROM t [SELECT …] [WHERE …]`, `FROM t` alone meaning `SELECT *`. */
+  private fromFirst(): Node {
+    this.expectWord('FROM');
+    const from = this.fromList();
+    let columns: Node[] = [{ type: 'expr', expr: { type: 'column_ref', table: null, column: '*' }, as: null }];
+    if (this.take('SELECT')) {
+      columns = [this.selectItem()];
+      while (this.punct(',')) {
+        this.i++;
+        columns.push(this.selectItem());
+      }
+    }
+    const q: Node = { type: 'select', with: null, distinct: { type: null }, columns, from, where: null, groupby: null, having: null };
+    if (this.take('WHERE')) q.where = this.expr();
+    const next = this.peek();
+    if (next && !isPunct(next, ')') && !SET_OPS.has(this.word()) && !QUERY_FOLLOWERS.has(this.word())) throw GIVE_UP;
     return q;
   }
 
@@ -485,6 +521,13 @@ class Reader {
       this.skipParens();
       return this.tableAlias({ db: null, table: `path:${file}` });
     }
+    if (this.peek()?.kind === 'at' && this.colonPaths) {
+      // Snowflake: FROM @stage/path — columns are $1, $2 … of the staged file.
+      const stage = this.peek()!.value;
+      this.i++;
+      if (this.punct('(')) throw GIVE_UP; // (FILE_FORMAT => …)
+      return this.tableAlias({ db: null, table: `path:${stage}` });
+    }
     if (this.peek()?.kind === 'string') {
       // DuckDB: FROM 'data/file.parquet'
       const file = this.peek()!.value;
@@ -535,6 +578,27 @@ class Reader {
       this.expectPunct(')');
     }
     return { expr: fn, as, columns };
+  }
+
+  /** GROUP BY items, including GROUPING SETS ((a), (b, c)); ROLLUP (…) and CUBE (…) read as calls. */
+  private groupingList(): Node[] {
+    const list: Node[] = [];
+    for (;;) {
+      if (this.word() === 'GROUPING' && this.word(1) === 'SETS') {
+        this.i += 2;
+        this.expectPunct('(');
+        for (;;) {
+          // Each set is `(a, b)`, `a` or the empty grand-total set `()`.
+          if (this.punct('(') && this.punct(')', 1)) this.i += 2;
+          else list.push(this.operand());
+          if (!this.punct(',')) break;
+          this.i++;
+        }
+        this.expectPunct(')');
+      } else list.push(this.expr());
+      if (!this.punct(',')) return list;
+      this.i++;
+    }
   }
 
   private exprList(): Node[] {
@@ -676,6 +740,14 @@ class Reader {
         this.i++;
         return { type: 'unary', expr: this.operand() };
       }
+      const n = this.peek(1);
+      if (tok.value === '$' && this.colonPaths && n?.kind === 'number' && n.start === tok.end && /^\d+$/.test(n.value)) {
+        // Snowflake positional column of a staged file: $1, t.$2 is not supported.
+        this.i += 2;
+        const ref: Node = { type: 'column_ref', table: null, column: `$${n.value}` };
+        this.colonPath();
+        return ref;
+      }
       throw GIVE_UP;
     }
     if (tok.kind === 'qident') return this.reference();
@@ -777,6 +849,15 @@ class Reader {
         this.i++;
         list.push(this.argument());
       }
+      // last_value(x IGNORE NULLS), string_agg(x, ',' ORDER BY y), ARRAY_AGG(x ORDER BY y)
+      if (this.word() === 'IGNORE' || this.word() === 'RESPECT') {
+        this.i++;
+        this.expectWord('NULLS');
+      }
+      if (this.word() === 'ORDER' && this.word(1) === 'BY') {
+        this.i += 2;
+        list.push(...this.orderList().map((o) => o.expr));
+      }
       args = { value: list };
     }
     this.expectPunct(')');
@@ -788,7 +869,20 @@ class Reader {
       node.filter = this.expr();
       this.expectPunct(')');
     }
-    if (this.word() === 'WITHIN' || this.word() === 'IGNORE' || this.word() === 'RESPECT') throw GIVE_UP;
+    if (this.word() === 'WITHIN') {
+      // LISTAGG(x, ',') WITHIN GROUP (ORDER BY y), percentile_cont(0.5) WITHIN GROUP (ORDER BY v)
+      this.i++;
+      this.expectWord('GROUP');
+      this.expectPunct('(');
+      this.expectWord('ORDER');
+      this.expectWord('BY');
+      node.within = this.orderList();
+      this.expectPunct(')');
+    }
+    if (this.word() === 'IGNORE' || this.word() === 'RESPECT') {
+      this.i++;
+      this.expectWord('NULLS');
+    }
     if (this.take('OVER')) node.over = this.windowSpec();
     node.loc = loc(start, this.t[this.i - 1]);
     return node;

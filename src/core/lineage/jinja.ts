@@ -71,6 +71,17 @@ export function renderJinja(text: string, options: RenderOptions = {}): Rendered
     if (expr === 'this') return fit(options.thisName ?? 'this', whole.length);
     const v = /^var\s*\(\s*(['"])(\w+)\1/.exec(expr);
     if (v) return fit(`__var_${v[2]}`, whole.length);
+    // dbt_utils macros that only rearrange named columns keep their lineage.
+    const key = /^dbt_utils\.(?:generate_)?surrogate_key\s*\(([\s\S]*)\)$/.exec(expr);
+    if (key) {
+      const cols = stringArgs(key[1]);
+      if (cols.length && cols.every((c) => /^[A-Za-z_][\w.]*$/.test(c))) return fit(`__jinja_key(${cols.join(', ')})`, whole.length);
+    }
+    const star = /^dbt_utils\.star\s*\(([\s\S]*)\)$/.exec(expr);
+    if (star) {
+      const alias = /relation_alias\s*=\s*(['"])(\w+)\1/.exec(star[1]);
+      return fit(alias ? `${alias[2]}.*` : '*', whole.length);
+    }
     // Any other expression (macros, adapter calls): a neutral identifier the SQL still parses around.
     return fit(`__jinja_${++counter}`, whole.length);
   });

@@ -220,6 +220,8 @@ class Scanner {
         case 'UPSERT':
           if (scope.query && !(tok.upper === 'REPLACE' && (prev?.upper === 'OR' || isPunct(t[i + 1], '(')))) {
             i = this.insertTarget(i + 1, hi);
+            // INSERT INTO t TABLE s (Spark, PostgreSQL): `TABLE s` is `SELECT * FROM s`.
+            if (isWord(t[i], 'TABLE') && (t[i + 1]?.kind === 'word' || t[i + 1]?.kind === 'qident')) i = this.tableRef(i + 1, hi, scope);
             continue;
           }
           break;

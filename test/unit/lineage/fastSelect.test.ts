@@ -81,6 +81,8 @@ const READ: Array<[Dialect, string]> = [
   ['postgres', 'SELECT DISTINCT ON (a) a, b FROM t ORDER BY a, b DESC'],
   ['bigquery', 'SELECT * EXCEPT (a) FROM t'],
   ['duckdb', 'SELECT * EXCLUDE (a) FROM t'],
+  ['postgres', "SELECT string_agg(name, ',' ORDER BY name) AS names FROM t"],
+  ['postgres', 'SELECT round(avg(price), 2) AS p, percentile_cont(0.5) WITHIN GROUP (ORDER BY price) AS med FROM t'],
 ];
 
 /** Syntax the reader leaves to node-sql-parser (dialect extensions, clauses it does not model, invalid SQL). */
@@ -95,11 +97,9 @@ const LEFT_TO_PARSER: Array<[Dialect, string]> = [
   ['postgres', 'SELECT a FROM t NATURAL JOIN u'],
   ['postgres', 'WITH RECURSIVE r AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM r WHERE n < 5) SELECT n FROM r'],
   ['postgres', 'SELECT upper(trim(both from name)) AS n FROM t'],
-  ['postgres', "SELECT string_agg(name, ',' ORDER BY name) AS names FROM t"],
   ['postgres', 'SELECT sum(x) OVER w AS s FROM t WINDOW w AS (PARTITION BY g)'],
   ['postgres', 'SELECT a.id, b.v FROM a LEFT JOIN LATERAL (SELECT v FROM b WHERE b.id = a.id) b ON true'],
   ['postgres', 'SELECT t.id FROM t WHERE t.x = ANY (SELECT y FROM u)'],
-  ['postgres', 'SELECT round(avg(price), 2) AS p, percentile_cont(0.5) WITHIN GROUP (ORDER BY price) AS med FROM t'],
   ['postgres', 'SELECT a FROM t ORDER BY a FETCH FIRST 5 ROWS ONLY'],
   ['postgres', "SELECT a FROM t WHERE a ~ 'x'"],
   ['postgres', 'SELECT a FROM t WHERE a = = b'],
