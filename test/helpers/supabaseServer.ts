@@ -214,7 +214,8 @@ export class FakeSupabase {
   private issueSession(userId: string, email: string, sessionId = randomUUID()) {
     const now = Math.floor(Date.now() / 1000);
     const ttl = this.options.accessTokenTtlSec ?? 3600;
-    const access = this.sign({ sub: userId, email, role: 'authenticated', aud: 'authenticated', iat: now, exp: now + ttl, session_id: sessionId, aal: 'aal1' });
+    // jti: two tokens issued within the same second still differ, so tests can tell a refresh happened
+    const access = this.sign({ sub: userId, email, role: 'authenticated', aud: 'authenticated', iat: now, exp: now + ttl, session_id: sessionId, aal: 'aal1', jti: randomUUID() });
     const refresh = randomBytes(16).toString('hex');
     this.refreshTokens.set(refresh, { userId, sessionId, revoked: false });
     return {

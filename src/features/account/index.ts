@@ -36,6 +36,7 @@ export function registerAccount(fc: FeatureContext, connections: ConnectionsApi,
       } catch (err) {
         if (isCancelled(err) || (err as { code?: string })?.code === 'cancelled') return undefined;
         fc.log.error(`${title}: ${redactSecrets(userMessage(err))}`);
+        service.lastError = `${title}: ${redactSecrets(userMessage(err))}`;
         void vscode.window.showErrorMessage(userMessage(err));
         return undefined;
       }

@@ -3,6 +3,7 @@
  * supabase-js), the interactive sign-in flows, the sync engine per user+workspace, team keys and the status bar.
  */
 import * as vscode from 'vscode';
+import { createHash } from 'node:crypto';
 import type { Session, SupabaseClient } from '@supabase/supabase-js';
 import { AUTH_STORAGE_KEY, createAccountClient, validateAccountConfig, type AccountConfig } from '../../core/account/client';
 import * as auth from '../../core/account/auth';
@@ -65,8 +66,11 @@ export class AccountService implements vscode.Disposable {
   private statusView: AccountStatusView = accountStatus({ syncing: false, unseenConflicts: 0 });
   /** The last notice shown to the user (integration tests read it; notifications are not readable from the API). */
   lastNotice: string | undefined;
+  /** The last error a command of this feature showed, redacted ("<command>: <message>"). */
+  lastError: string | undefined;
   /** The browser sign-in under way: what was (or would have been) opened, for tests and the log. */
   pendingSignIn: { method: 'otp' | 'oauth'; url?: string; redirectTo: string } | undefined;
+  private currentFlow: object | undefined;
 
   constructor(
     private readonly fc: FeatureContext,
@@ -277,6 +281,8 @@ export class AccountService implements vscode.Disposable {
       return email;
     };
     let session: Session;
+    const flow = {};
+    this.currentFlow = flow;
     try {
       if (method === 'password') {
         const email = await askEmail('Your iOpsData account email');
@@ -293,7 +299,8 @@ export class AccountService implements vscode.Disposable {
         session = await this.signInWithBrowser(client, (provider ?? 'github').toLowerCase());
       }
     } finally {
-      this.pendingSignIn = undefined;
+      // a sign-in started meanwhile replaced this one: its state is not ours to clear
+      if (this.currentFlow === flow) this.pendingSignIn = undefined;
     }
     await this.afterSignIn();
     return session;
@@ -543,11 +550,22 @@ export class AccountService implements vscode.Disposable {
 
   /** Whether a session is kept in SecretStorage, and whether the last sync failed for lack of network. */
   async stateForTests(): Promise<Record<string, unknown>> {
+    const raw = await this.authStorage.getItem(AUTH_STORAGE_KEY);
+    let tokenFingerprint: string | undefined;
+    try {
+      // a digest, never the token: tests only need to see that the stored access token changed
+      const token = raw ? (JSON.parse(raw) as { access_token?: string }).access_token : undefined;
+      tokenFingerprint = token ? createHash('sha256').update(token).digest('hex').slice(0, 12) : undefined;
+    } catch {
+      tokenFingerprint = undefined;
+    }
     return {
       status: this.statusBar,
-      storedSession: await this.hasStoredSession(),
+      storedSession: raw !== null,
+      tokenFingerprint,
       pendingSignIn: this.pendingSignIn,
       lastNotice: this.lastNotice,
+      lastError: this.lastError,
       offline: isOfflineError(this.lastReport?.error),
       pending: this.engine ? await this.engine.engine.pendingCount() : undefined,
     };

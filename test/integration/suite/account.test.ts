@@ -13,10 +13,56 @@ import { applySupabaseSchema } from '../../helpers/supabaseDb';
 import { startFakeSupabase, type FakeSupabase } from '../../helpers/supabaseServer';
 import { MemoryAuthStorage, createAccountClient } from '../../../src/core/account/client';
 import { signInWithPassword } from '../../../src/core/account/auth';
-import { SupabaseRemoteStore, resolveWorkspace } from '../../../src/core/account/remote';
+import { SupabaseRemoteStore, addWorkspaceMember, resolveWorkspace } from '../../../src/core/account/remote';
 import { exportTeamKey, generateTeamKey } from '../../../src/core/account/crypto';
 
 const PROVIDER_ID = 'iopsdata.supabase';
+
+interface AccountState {
+  status: { state: string; text: string; tooltip: string; command: string };
+  storedSession: boolean;
+  tokenFingerprint?: string;
+  pendingSignIn?: { method: 'otp' | 'oauth'; url?: string; redirectTo: string };
+  lastNotice?: string;
+  lastError?: string;
+  offline: boolean;
+  pending?: number;
+}
+interface SavedQueryState {
+  id: string;
+  name: string;
+  sql: string;
+  connectionId?: string;
+}
+const accountState = async () => (await vscode.commands.executeCommand('iopsdata.account.stateForTests')) as AccountState;
+const savedQueries = async () => ((await vscode.commands.executeCommand('iopsdata.run.stateForTests')) as { saved: SavedQueryState[] }).saved;
+
+/**
+ * What the browser does with the sign-in callback the server redirected it to. In VS Code for the Web (code-server
+ * here), vscode.env.asExternalUri turns the extension's URI into the server's /callback page; that page, loaded in the
+ * same browser as the workbench, hands the URI to the workbench, whose URL service routes it to the extension's
+ * UriHandler. So the callback page is opened in that browser (env.openExternal opens a tab there).
+ */
+async function deliverCallback(location: string): Promise<void> {
+  const uri = vscode.Uri.parse(location, true);
+  if (uri.scheme === vscode.env.uriScheme) {
+    // desktop VS Code: the OS hands vscode:// links to the workbench's URL service, which vscode.open reaches too
+    await vscode.commands.executeCommand('vscode.open', uri);
+    return;
+  }
+  assert.ok(await vscode.env.openExternal(uri), `the browser opened ${location}`);
+}
+
+/** The external form of the extension's callback URI, as the sign-in sent it to the server. */
+function assertCallbackRedirect(redirectTo: string): void {
+  const u = vscode.Uri.parse(redirectTo, true);
+  if (u.scheme === vscode.env.uriScheme) {
+    assert.deepEqual([u.authority, u.path], ['iopsdata.iopsdata', '/auth-callback']);
+    return;
+  }
+  const q = new URLSearchParams(u.query);
+  assert.deepEqual([q.get('vscode-scheme'), q.get('vscode-authority'), q.get('vscode-path')], [vscode.env.uriScheme, 'iopsdata.iopsdata', '/auth-callback'], redirectTo);
+}
 
 async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
   const end = Date.now() + timeoutMs;
@@ -45,6 +91,8 @@ describe('account (Supabase) in the extension host', function () {
   });
 
   after(async () => {
+    sb.offline = false;
+    sb.latencyMs = 0;
     await vscode.commands.executeCommand('iopsdata.account.signOut').then(undefined, () => undefined);
     await account().update('supabaseUrl', undefined, vscode.ConfigurationTarget.Global);
     await account().update('supabaseAnonKey', undefined, vscode.ConfigurationTarget.Global);
@@ -166,5 +214,249 @@ describe('account (Supabase) in the extension host', function () {
       fs.rmSync(file, { force: true });
       await vscode.commands.executeCommand('iopsdata.account.signOut');
     }
+  });
+
+  describe('browser sign-in, token refresh, status bar, saved queries, members, sign-out', () => {
+  before(async () => {
+    // runnable on its own (IOPSDATA_TEST_GREP): configure the account unless an earlier test did
+    if (!account().get('supabaseUrl')) {
+      await account().update('supabaseUrl', sb.url, vscode.ConfigurationTarget.Global);
+      await account().update('supabaseAnonKey', sb.anonKey, vscode.ConfigurationTarget.Global);
+    }
+    await vscode.commands.executeCommand('iopsdata.account.signOut');
+  });
+
+  it('magic link: the emailed link returns through asExternalUri and the UriHandler; the session lands in SecretStorage', async () => {
+    assert.equal((await accountState()).storedSession, false);
+    const signingIn = vscode.commands.executeCommand<string>('iopsdata.account.signIn', { method: 'otp', email: 'ada@example.test' });
+    const pending = await until('the sign-in email', async () => (await accountState()).pendingSignIn);
+    assert.equal(pending.method, 'otp');
+    // the redirect is VS Code's own URI for this extension, made external by vscode.env.asExternalUri
+    assertCallbackRedirect(pending.redirectTo);
+    const mail = sb.outbox.at(-1)!;
+    assert.equal(mail.email, 'ada@example.test');
+    // the user clicks the link: the server redirects the browser to the callback with a one-time PKCE code
+    const res = await fetch(mail.link, { redirect: 'manual' });
+    const location = res.headers.get('location')!;
+    assert.ok(location.startsWith(pending.redirectTo) && new URL(location).searchParams.get('code'), location);
+    const before = sb.requests.length;
+    await deliverCallback(location);
+    assert.equal(await signingIn, 'ada@example.test', (await accountState()).lastError);
+    assert.ok(sb.requests.slice(before).includes('POST /auth/v1/token?grant_type=pkce'), 'the code was exchanged with the verifier');
+    const state = await accountState();
+    assert.equal(state.storedSession, true, 'the session is in SecretStorage');
+    assert.equal(state.pendingSignIn, undefined);
+    // the provider serves it to VS Code (Accounts menu; getSession for extensions the user lets use it)
+    const accounts = await vscode.authentication.getAccounts(PROVIDER_ID);
+    assert.deepEqual(accounts.map((a) => ({ id: a.id, label: a.label })), [{ id: userId, label: 'ada@example.test' }]);
+    await vscode.commands.executeCommand('iopsdata.account.signOut');
+  });
+
+  it('OAuth (GitHub) with PKCE: the provider page comes back through the UriHandler and signs in', async () => {
+    sb.options.oauthUserEmail = 'ada@example.test';
+    const signingIn = vscode.commands.executeCommand<string>('iopsdata.account.signIn', { provider: 'github' });
+    const pending = await until('the browser sign-in to start', async () => {
+      const p = (await accountState()).pendingSignIn;
+      return p?.url ? p : undefined;
+    });
+    const authorize = new URL(pending.url!);
+    assert.equal(authorize.pathname, '/auth/v1/authorize');
+    assert.equal(authorize.searchParams.get('provider'), 'github');
+    assert.equal(authorize.searchParams.get('redirect_to'), pending.redirectTo);
+    assert.equal(authorize.searchParams.get('code_challenge_method')?.toLowerCase(), 's256');
+    // what the browser does: the provider approves and redirects to the (external) callback URI
+    const res = await fetch(pending.url!, { redirect: 'manual' });
+    await deliverCallback(res.headers.get('location')!);
+    assert.equal(await signingIn, 'ada@example.test', (await accountState()).lastError);
+    assert.equal((await accountState()).storedSession, true);
+    assert.deepEqual((await vscode.authentication.getAccounts(PROVIDER_ID)).map((a) => a.label), ['ada@example.test']);
+    // a callback arriving with no sign-in under way and a used code only shows an error; the session stays
+    await deliverCallback(`${pending.redirectTo}?error=access_denied&error_description=Denied`);
+    assert.equal((await accountState()).storedSession, true);
+  });
+
+  it('refreshes the access token by itself: no request needed; the provider reports the changed session', async () => {
+    await vscode.commands.executeCommand('iopsdata.account.signOut');
+    const prevTtl = sb.options.accessTokenTtlSec;
+    sb.options.accessTokenTtlSec = 60; // within supabase-js's refresh margin
+    try {
+      const changed = new Promise<void>((resolve) => {
+        const d = vscode.authentication.onDidChangeSessions(async (e) => {
+          if (e.provider.id === PROVIDER_ID && (await accountState()).storedSession) {
+            d.dispose();
+            resolve();
+          }
+        });
+      });
+      const before = sb.requests.length;
+      await vscode.commands.executeCommand('iopsdata.account.signIn', { email: 'ada@example.test', password: 'ada-password' });
+      const first = (await accountState()).tokenFingerprint;
+      assert.ok(first);
+      await until('a refreshed access token in SecretStorage', async () => ((await accountState()).tokenFingerprint !== first ? true : undefined), 45_000);
+      await changed;
+      assert.ok(sb.requests.slice(before).includes('POST /auth/v1/token?grant_type=refresh_token'));
+      assert.equal((await accountState()).storedSession, true);
+      assert.deepEqual((await vscode.authentication.getAccounts(PROVIDER_ID)).map((a) => a.id), [userId]);
+    } finally {
+      sb.options.accessTokenTtlSec = prevTtl;
+    }
+  });
+
+  it('status bar: signed in as, syncing, offline with waiting changes, back online', async () => {
+    let state = await accountState();
+    assert.ok(['synced', 'syncing', 'pending'].includes(state.status.state), state.status.state);
+    assert.match(state.status.tooltip, /Signed in to iOpsData as ada@example\.test/);
+    await vscode.commands.executeCommand('iopsdata.account.sync');
+    state = await accountState();
+    assert.equal(state.status.state, 'synced');
+    assert.equal(state.status.text, '$(cloud) iOpsData');
+    assert.equal(state.status.command, 'iopsdata.account.sync');
+
+    sb.latencyMs = 1500;
+    try {
+      const syncing = vscode.commands.executeCommand('iopsdata.account.sync');
+      const seen = await until('the syncing state', async () => ((await accountState()).status.state === 'syncing' ? await accountState() : undefined));
+      assert.equal(seen.status.text, '$(sync~spin) iOpsData');
+      await syncing;
+    } finally {
+      sb.latencyMs = 0;
+    }
+    assert.equal((await accountState()).status.state, 'synced');
+
+    sb.offline = true;
+    try {
+      const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'sql', content: 'select 1 as offline_edit' }));
+      assert.ok(editor);
+      const id = await vscode.commands.executeCommand<string>('iopsdata.history.saveQuery', undefined, 'Written offline');
+      assert.ok(id);
+      await until('the offline edit in the outbox', async () => (await accountState()).pending === 1);
+      await vscode.commands.executeCommand('iopsdata.account.sync'); // errors are shown, the command resolves
+      state = await accountState();
+      assert.equal(state.status.state, 'offline');
+      assert.equal(state.status.text, '$(cloud-offline) iOpsData 1');
+      assert.match(state.status.tooltip, /Offline: cannot reach the Supabase server\.\n1 change waiting to upload/);
+    } finally {
+      sb.offline = false;
+    }
+    await vscode.commands.executeCommand('iopsdata.account.sync');
+    state = await accountState();
+    assert.equal(state.status.state, 'synced');
+    assert.equal(state.pending, 0);
+    const row = await sb.sql(`select name, sql from saved_queries where name = 'Written offline'`);
+    assert.deepEqual(row, [{ name: 'Written offline', sql: 'select 1 as offline_edit' }]);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it("saved queries: History's queries sync both ways; a newer edit elsewhere wins with a notice and a conflict in the status bar", async () => {
+    const mine = (await savedQueries()).find((q) => q.name === 'Written offline')!;
+    assert.ok(mine, 'the query saved in the History view');
+    const [row] = await sb.sql(`select query_id, connection_name from saved_queries where name = 'Written offline'`);
+    assert.equal(row.query_id, mine.id);
+    assert.equal(row.connection_name, 'Workspace files', "the connection travels by name");
+
+    // another machine, on its own network path to the same project, adds a query
+    const sb2 = await startFakeSupabase({ databaseUrl: pg.url });
+    try {
+      const laptop = createAccountClient({ url: sb2.url, anonKey: sb2.anonKey }, { storage: new MemoryAuthStorage(), autoRefreshToken: false });
+      await signInWithPassword(laptop, 'ada@example.test', 'ada-password');
+      const ws = await resolveWorkspace(laptop, userId, String((await sb.sql(`select workspace_id from saved_queries where query_id = $1`, [mine.id]))[0].workspace_id));
+      const remote = new SupabaseRemoteStore({ client: laptop, workspaceId: ws.id, userId, teamKey: async () => generateTeamKey() });
+      await remote.push('queries', [{ key: 'from-laptop', value: { name: 'From the laptop', sql: 'select 2' }, updatedAt: new Date().toISOString(), deleted: false }]);
+      await vscode.commands.executeCommand('iopsdata.account.sync');
+      const pulled = (await savedQueries()).find((q) => q.id === 'from-laptop');
+      assert.equal(pulled?.name, 'From the laptop', 'the pulled query is in the History view');
+
+      // this machine renames while offline; the laptop edits the same query later and syncs first
+      sb.offline = true;
+      try {
+        await vscode.commands.executeCommand('iopsdata.history.renameSaved', { type: 'saved', query: mine }, 'Renamed here');
+        await until('the rename in the outbox', async () => (await accountState()).pending === 1);
+        await new Promise((r) => setTimeout(r, 20));
+        const pushed = await remote.push('queries', [{ key: mine.id, value: { name: 'Renamed on the laptop', sql: 'select 1 as offline_edit', connectionName: 'Workspace files' }, updatedAt: new Date().toISOString(), deleted: false }]);
+        assert.deepEqual(pushed, [{ key: mine.id, result: 'applied' }]);
+      } finally {
+        sb.offline = false;
+      }
+      await vscode.commands.executeCommand('iopsdata.account.sync');
+      const state = await accountState();
+      assert.equal(state.lastNotice, 'iOpsData sync: saved query "Renamed here" was changed on another machine more recently; the newer version replaced your local edit.');
+      assert.equal(state.status.state, 'conflicts');
+      assert.equal(state.status.text, '$(warning) iOpsData 1 conflict');
+      assert.equal(state.status.command, 'iopsdata.account.showConflicts');
+      assert.equal((await savedQueries()).find((q) => q.id === mine.id)?.name, 'Renamed on the laptop');
+
+      // reviewing restores the local version as a copy; the status bar goes back to normal
+      const list = await vscode.commands.executeCommand<Array<{ key: string; label: string; restorable: boolean }>>('iopsdata.account.showConflicts', { quiet: true });
+      assert.deepEqual(list?.[0], { collection: 'queries', key: mine.id, label: 'saved query "Renamed here"', restorable: true });
+      const restoredId = await vscode.commands.executeCommand<string>('iopsdata.account.showConflicts', { restore: mine.id });
+      assert.equal((await savedQueries()).find((q) => q.id === restoredId)?.name, 'Renamed here (my version)');
+      assert.notEqual((await accountState()).status.state, 'conflicts');
+      await vscode.commands.executeCommand('iopsdata.account.sync');
+      assert.equal((await sb.sql(`select name from saved_queries where query_id = $1`, [restoredId]))[0].name, 'Renamed here (my version)');
+      await laptop.auth.signOut();
+    } finally {
+      await sb2.stop();
+    }
+  });
+
+  it('team members: listed with roles; only the owner can remove one (a member is refused by RLS)', async () => {
+    const wsId = String((await sb.sql(`select workspace_id from saved_queries where query_id = 'from-laptop'`))[0].workspace_id);
+    await sb.createUser('henry@example.test', 'henry-password');
+    await sb.createUser('iris@example.test', 'iris-password');
+    const owner = createAccountClient({ url: sb.url, anonKey: sb.anonKey }, { storage: new MemoryAuthStorage(), autoRefreshToken: false });
+    await signInWithPassword(owner, 'ada@example.test', 'ada-password');
+    await addWorkspaceMember(owner, wsId, 'henry@example.test');
+    await addWorkspaceMember(owner, wsId, 'iris@example.test');
+    await owner.auth.signOut();
+    const members = await vscode.commands.executeCommand<Array<{ email: string; role: string }>>('iopsdata.account.listMembers', { quiet: true });
+    assert.deepEqual(members, [
+      { email: 'ada@example.test', role: 'owner' },
+      { email: 'henry@example.test', role: 'member' },
+      { email: 'iris@example.test', role: 'member' },
+    ]);
+    const isMember = async (email: string) =>
+      (await sb.sql(`select 1 from workspace_members m join auth.users u on u.id = m.user_id where m.workspace_id = $1 and u.email = $2`, [wsId, email])).length === 1;
+
+    // Henry, a plain member, signs in here and tries to remove Iris: refused, nothing changes
+    await vscode.commands.executeCommand('iopsdata.account.signOut');
+    await vscode.commands.executeCommand('iopsdata.account.signIn', { email: 'henry@example.test', password: 'henry-password' });
+    assert.equal(await vscode.commands.executeCommand('iopsdata.account.removeMember', 'iris@example.test'), undefined);
+    assert.equal(await isMember('iris@example.test'), true);
+
+    await vscode.commands.executeCommand('iopsdata.account.signOut');
+    await vscode.commands.executeCommand('iopsdata.account.signIn', { email: 'ada@example.test', password: 'ada-password' });
+    assert.equal(await vscode.commands.executeCommand('iopsdata.account.removeMember', 'iris@example.test'), 'iris@example.test');
+    assert.equal(await isMember('iris@example.test'), false);
+    assert.equal(await vscode.commands.executeCommand('iopsdata.account.removeMember', 'ada@example.test'), undefined, 'the owner cannot be removed');
+    assert.deepEqual(
+      (await vscode.commands.executeCommand<Array<{ email: string }>>('iopsdata.account.listMembers', { quiet: true }))?.map((m) => m.email),
+      ['ada@example.test', 'henry@example.test'],
+    );
+  });
+
+  it('sign-out while offline still clears the session from SecretStorage; online it also revokes it on the server', async () => {
+    assert.equal((await accountState()).storedSession, true);
+    sb.offline = true;
+    let revoked: boolean | undefined;
+    try {
+      revoked = await vscode.commands.executeCommand<boolean>('iopsdata.account.signOut');
+    } finally {
+      sb.offline = false;
+    }
+    assert.equal(revoked, false, 'the server could not be told');
+    let state = await accountState();
+    assert.equal(state.storedSession, false);
+    assert.equal(state.status.state, 'hidden');
+    assert.deepEqual(await vscode.authentication.getAccounts(PROVIDER_ID), []);
+    assert.equal(state.tokenFingerprint, undefined);
+
+    await vscode.commands.executeCommand('iopsdata.account.signIn', { email: 'ada@example.test', password: 'ada-password' });
+    const logoutsBefore = sb.requests.filter((r) => r.startsWith('POST /auth/v1/logout')).length;
+    assert.equal(await vscode.commands.executeCommand<boolean>('iopsdata.account.signOut'), true);
+    assert.equal(sb.requests.filter((r) => r.startsWith('POST /auth/v1/logout')).length, logoutsBefore + 1, 'the server was asked to revoke it');
+    state = await accountState();
+    assert.equal(state.storedSession, false);
+    assert.deepEqual(await vscode.authentication.getAccounts(PROVIDER_ID), []);
+  });
   });
 });

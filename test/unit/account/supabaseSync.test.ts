@@ -188,7 +188,8 @@ describe('account: supabase-js against a loopback Supabase on real PostgreSQL', 
         return stored.refresh_token !== first.refresh_token ? stored : undefined;
       });
       await client.auth.stopAutoRefresh();
-      assert.ok(rotated.expires_at >= first.expires_at);
+      assert.ok(rotated.expires_at >= first.expires_at!);
+      assert.notEqual(rotated.access_token, first.access_token);
       const sent = sb.requests.slice(before);
       assert.ok(sent.length >= 1 && sent.every((r) => r.startsWith('POST /auth/v1/token?grant_type=refresh_token')), sent.join('\n'));
       assert.equal(sb.hasLiveRefreshToken(aliceId), true);
