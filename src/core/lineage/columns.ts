@@ -203,6 +203,8 @@ function parseUncached(sql: string, dialect: Dialect): ParseOutcome {
   // undefined for anything it does not fully understand, and the grammar decides.
   const fast = fastSelectEnabled ? fastParse(sql, dialect) : undefined;
   if (fast) return { ast: fast, text: sql };
+  const bare = bareSelect(sql, dialect);
+  if (bare) return { problem: bare };
   for (const candidate of normalisations(sql, dialect)) {
     const fastNormalised = fastSelectEnabled && candidate !== sql ? fastParse(candidate, dialect) : undefined;
     if (fastNormalised) return { ast: fastNormalised, text: candidate };
@@ -214,6 +216,24 @@ function parseUncached(sql: string, dialect: Dialect): ParseOutcome {
     }
   }
   return { problem: first ?? { message: 'unparseable statement', offset: 0 } };
+}
+
+/** Tokens after which SELECT can only start a subquery in parentheses. */
+const NOT_BEFORE_SELECT = new Set(['SELECT', 'CASE', 'WHEN', 'THEN', 'ELSE', 'AND', 'OR', 'NOT', 'FROM', 'WHERE', 'ON', 'BY', 'HAVING']);
+
+/**
+ * A bare SELECT where only a parenthesised subquery may stand (`SELECT SELECT`, `CASE SELECT`, `, SELECT`, `= SELECT`):
+ * half-typed SQL that sends node-sql-parser's backtracking into seconds or minutes, so it is reported without it.
+ */
+function bareSelect(sql: string, dialect: Dialect): { message: string; offset: number } | undefined {
+  const t = tokenize(sql, { dialect });
+  for (let i = 1; i < t.length; i++) {
+    if (t[i].upper !== 'SELECT') continue;
+    const prev = t[i - 1];
+    const misplaced = prev.kind === 'word' ? NOT_BEFORE_SELECT.has(prev.upper) : prev.kind === 'punct' && prev.value !== '(' && prev.value !== ')';
+    if (misplaced) return { message: `unexpected 'SELECT'`, offset: t[i].start };
+  }
+  return undefined;
 }
 
 /** A problem at `offset` inside a piece starting at `pieceOffset` of `sql`, as a 0-based line/column of `sql`. */

@@ -121,6 +121,14 @@ describe('lineage: column level', () => {
     assert.match(weird.error ?? '', /partly analysed: .*line 1, column \d+/);
   });
 
+  it('half-typed SQL with a bare SELECT is reported at once (the grammar would backtrack for seconds)', () => {
+    const t0 = performance.now();
+    const st = analyzeScript('SELECT SELECT CASE SELECT CASE SELECT SELECT SELECT : OVERWRITE SELECT SELECT', { dialect: 'athena' }).statements[0];
+    assert.ok(performance.now() - t0 < 1000, `${performance.now() - t0} ms`);
+    assert.equal(st.partial, true);
+    assert.deepEqual(st.problem, { message: "unexpected 'SELECT' at line 1, column 8", line: 0, column: 7 });
+  });
+
   it('DDL and DELETE carry no column flow and no error', () => {
     for (const sql of ['CREATE TABLE t (a int)', 'DELETE FROM t WHERE a = 1', 'DROP TABLE t']) {
       const st = analyzeScript(sql).statements[0];
