@@ -14,33 +14,49 @@ export interface FormResult {
   scope: DefinitionScope;
 }
 
-class Cancelled extends Error {}
-
-async function ask(o: vscode.InputBoxOptions): Promise<string> {
-  const v = await vscode.window.showInputBox({ ignoreFocusOut: true, ...o });
-  if (v === undefined) throw new Cancelled();
-  return v.trim();
+/** The prompts the form uses; vscode.window in production, a scripted stand-in in extension tests (scriptedForm.ts). */
+export interface FormUi {
+  showQuickPick<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Thenable<T | undefined>;
+  showInputBox(options: vscode.InputBoxOptions): Thenable<string | undefined>;
+  showOpenDialog(options: vscode.OpenDialogOptions): Thenable<vscode.Uri[] | undefined>;
 }
 
-async function pick<T extends vscode.QuickPickItem>(items: T[], placeHolder: string, title: string): Promise<T> {
-  const v = await vscode.window.showQuickPick(items, { placeHolder, title, ignoreFocusOut: true });
-  if (!v) throw new Cancelled();
-  return v;
+class Cancelled extends Error {}
+
+function prompts(ui: FormUi) {
+  return {
+    ask: async (o: vscode.InputBoxOptions): Promise<string> => {
+      const v = await ui.showInputBox({ ignoreFocusOut: true, ...o });
+      if (v === undefined) throw new Cancelled();
+      return v.trim();
+    },
+    pick: async <T extends vscode.QuickPickItem>(items: T[], placeHolder: string, title: string): Promise<T> => {
+      const v = await ui.showQuickPick(items, { placeHolder, title, ignoreFocusOut: true });
+      if (!v) throw new Cancelled();
+      return v;
+    },
+  };
 }
 
 const required = (label: string) => (v: string) => (v.trim() ? undefined : `${label} is required.`);
 
 /** Runs the form; undefined when the user cancelled at any step. */
-export async function connectionForm(existing: ConnectionDefinition | undefined, takenIds: ReadonlySet<string>, existingScope?: DefinitionScope): Promise<FormResult | undefined> {
+export async function connectionForm(
+  existing: ConnectionDefinition | undefined,
+  takenIds: ReadonlySet<string>,
+  existingScope?: DefinitionScope,
+  ui: FormUi = vscode.window,
+): Promise<FormResult | undefined> {
   try {
-    return await runForm(existing, takenIds, existingScope);
+    return await runForm(existing, takenIds, existingScope, ui);
   } catch (err) {
     if (err instanceof Cancelled) return undefined;
     throw err;
   }
 }
 
-async function runForm(existing: ConnectionDefinition | undefined, takenIds: ReadonlySet<string>, existingScope?: DefinitionScope): Promise<FormResult> {
+async function runForm(existing: ConnectionDefinition | undefined, takenIds: ReadonlySet<string>, existingScope: DefinitionScope | undefined, ui: FormUi): Promise<FormResult> {
+  const { ask, pick } = prompts(ui);
   const title = existing ? `Edit connection '${existing.name}'` : 'Add connection';
   const kind: ConnectionKind =
     existing?.kind ??
@@ -73,7 +89,7 @@ async function runForm(existing: ConnectionDefinition | undefined, takenIds: Rea
     );
     if (choice.v === 'memory') def.path = ':memory:';
     else if (choice.v === 'file') {
-      const files = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Use database', filters: { DuckDB: ['duckdb', 'db', 'ddb'], 'All files': ['*'] } });
+      const files = await ui.showOpenDialog({ canSelectMany: false, openLabel: 'Use database', filters: { DuckDB: ['duckdb', 'db', 'ddb'], 'All files': ['*'] } });
       if (!files?.length) throw new Cancelled();
       def.path = files[0].fsPath;
     } else def.path = await ask({ title, prompt: 'Database file path', value: existing?.path ?? '', validateInput: required('A path') });
@@ -129,7 +145,7 @@ async function runForm(existing: ConnectionDefinition | undefined, takenIds: Rea
       const pw = await ask({ title, prompt: `Password${keep}`, password: true });
       if (pw) secrets.password = pw;
     } else {
-      const files = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Use private key', filters: { 'Private key': ['p8', 'pem', 'key'], 'All files': ['*'] } });
+      const files = await ui.showOpenDialog({ canSelectMany: false, openLabel: 'Use private key', filters: { 'Private key': ['p8', 'pem', 'key'], 'All files': ['*'] } });
       if (files?.length) secrets.privateKey = await readFile(files[0].fsPath, 'utf8');
       else if (!existing) throw new Cancelled();
       const pass = await ask({ title, prompt: `Private key passphrase${keep}`, password: true });

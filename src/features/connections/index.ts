@@ -12,7 +12,8 @@ import { ConnectionsTreeProvider, type ConnectionsTreeNode, type FileNode } from
 import { WorkspaceDataFiles } from './workspaceFiles';
 import { queryFileSql, sqlPathFor } from '../../core/connections/dataFiles';
 import { ActiveConnections } from './activeConnection';
-import { connectionForm } from './form';
+import { connectionForm, type FormUi } from './form';
+import { scriptedFormUi } from './scriptedForm';
 import { describeDefinition, validateDefinition, slugId, WORKSPACE_FILES_ID, type SecretName } from '../../core/run/connectionDefinitions';
 import { userMessage } from '../../core/errors';
 
@@ -95,7 +96,7 @@ export function registerConnections(fc: FeatureContext): ConnectionsApi {
     }
   };
 
-  const addConnection = async (arg?: AddConnectionArgs): Promise<string | undefined> => {
+  const addConnection = async (arg?: AddConnectionArgs, ui: FormUi = vscode.window): Promise<string | undefined> => {
     if (arg && typeof arg === 'object' && typeof arg.kind === 'string') {
       // Programmatic add (tests, other features): secrets are split off before validation.
       const { password, privateKey, privateKeyPassphrase, scope, ...fields } = arg;
@@ -107,12 +108,14 @@ export function registerConnections(fc: FeatureContext): ConnectionsApi {
       tree.refresh(definition.id);
       return definition.id;
     }
-    const result = await connectionForm(undefined, takenIds());
+    const result = await connectionForm(undefined, takenIds(), undefined, ui);
     if (!result) return undefined;
     await store.save(result.definition, result.scope, result.secrets);
     tree.refresh();
-    const test = await vscode.window.showInformationMessage(`Saved connection '${result.definition.name}' (read-only).`, 'Test Connection');
-    if (test) await testConnection(result.definition.id);
+    // Not awaited: a notification stays until dismissed, and the command returns the new id now.
+    void vscode.window.showInformationMessage(`Saved connection '${result.definition.name}' (read-only).`, 'Test Connection').then((test) => {
+      if (test) void testConnection(result.definition.id);
+    });
     return result.definition.id;
   };
 
@@ -129,7 +132,17 @@ export function registerConnections(fc: FeatureContext): ConnectionsApi {
       }
     };
 
-  register('iopsdata.connections.add', guard(addConnection));
+  register('iopsdata.connections.add', guard((arg?: AddConnectionArgs) => addConnection(arg)));
+  if (extension.extensionMode === vscode.ExtensionMode.Test) {
+    // Extension tests drive the real guided form with scripted answers (a quick input cannot be typed into from a test).
+    register(
+      'iopsdata.connections.addWithFormForTests',
+      guard(async (answers: string[]) => {
+        const { ui, steps } = scriptedFormUi(answers);
+        return { id: await addConnection(undefined, ui), steps };
+      }),
+    );
+  }
   register(
     'iopsdata.connections.edit',
     guard(async (arg?: unknown) => {

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { startPostgres, type PostgresServer } from '../../helpers/postgres';
+import { startSnowflakeServer, type SnowflakeServer } from '../../helpers/snowflakeServer';
 import { makeDuckDbFile } from '../duckdbFixture';
 
 type Provider = vscode.TreeDataProvider<any>;
@@ -277,5 +278,170 @@ describe('Workspace files connection: data files in the tree (extension host)', 
     const profile = (await vscode.commands.executeCommand('iopsdata.connections.profileFile', csvNode)) as { rowCount: number; columns: { name: string }[] };
     assert.equal(profile.rowCount, 3);
     assert.deepEqual(profile.columns.map((c) => c.name), ['id', 'region', 'amount']);
+  });
+});
+
+interface FormStep {
+  kind: 'pick' | 'input' | 'open';
+  prompt: string;
+  items?: string[];
+  answer?: string;
+  rejected?: string;
+}
+
+describe('guided Add Connection form, driven through its prompts (extension host)', function () {
+  this.timeout(120_000);
+  let provider: Provider;
+  let pg: PostgresServer | undefined;
+  const form = async (answers: string[]) => (await vscode.commands.executeCommand('iopsdata.connections.addWithFormForTests', answers)) as { id?: string; steps: FormStep[] };
+  const inScope = (scope: 'workspace' | 'user', id: string) => {
+    const inspected = vscode.workspace.getConfiguration('iopsdata').inspect<any[]>('connections');
+    return ((scope === 'workspace' ? inspected?.workspaceValue : inspected?.globalValue) ?? []).find((d) => d.id === id);
+  };
+
+  before(async () => {
+    await vscode.extensions.getExtension('iopsdata.iopsdata')!.activate();
+    provider = (await vscode.commands.executeCommand('iopsdata.connections.treeForTests')) as Provider;
+    await makeDuckDbFile(path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'itest-form.duckdb'));
+    try {
+      pg = await startPostgres();
+    } catch {
+      // No PostgreSQL binaries: the PostgreSQL form tests skip themselves.
+    }
+  });
+
+  after(async () => {
+    for (const id of ['itest-form-duck', 'itest-form-pg', 'itest-form-url']) await vscode.commands.executeCommand('iopsdata.connections.remove', id, { confirm: false });
+    await pg?.stop();
+  });
+
+  it('adds a DuckDB file connection step by step, rejecting an empty path, and browses it', async () => {
+    const { id, steps } = await form(['duckdb', 'ITest form duck', 'type', '', 'itest-form.duckdb', 'workspace']);
+    assert.equal(id, 'itest-form-duck');
+    assert.deepEqual(
+      steps.map((s) => [s.kind, s.prompt]),
+      [
+        ['pick', 'What kind of database?'],
+        ['input', 'Connection name'],
+        ['pick', 'Which DuckDB database?'],
+        ['input', 'Database file path'],
+        ['pick', 'Where should the definition be saved? (passwords and keys always go to secret storage)'],
+      ],
+    );
+    assert.deepEqual(steps[0].items, ['DuckDB', 'PostgreSQL', 'Snowflake']);
+    assert.equal(steps[3].rejected, 'A path is required.');
+    assert.deepEqual(inScope('workspace', 'itest-form-duck'), { id: 'itest-form-duck', name: 'ITest form duck', kind: 'duckdb', allowWrites: false, path: 'itest-form.duckdb' });
+    const conn = await child(provider, undefined, 'ITest form duck');
+    assert.equal((await provider.getTreeItem(conn)).description, 'DuckDB · read-only');
+    const schema = await child(provider, conn, 'main');
+    assert.deepEqual((await labels(provider, await children(provider, schema))).sort(), ['big_orders', 'orders']);
+  });
+
+  it('adds a PostgreSQL connection from fields: bad port rejected, password to SecretStorage only, connects', async function () {
+    if (!pg) this.skip();
+    const { id, steps } = await form(['postgres', 'ITest form PG', 'fields', '127.0.0.1', '70000', String(pg!.port), 'postgres', 'postgres', 'postgres', 'disable', 'user']);
+    assert.equal(id, 'itest-form-pg');
+    assert.deepEqual(
+      steps.map((s) => s.prompt),
+      ['What kind of database?', 'Connection name', 'How do you want to connect?', 'Host', 'Port', 'Database', 'User', 'Password (optional)', 'SSL mode', 'Where should the definition be saved? (passwords and keys always go to secret storage)'],
+    );
+    assert.equal(steps[4].rejected, 'A port is 1–65535.');
+    assert.equal(steps[7].answer, '***');
+    assert.equal(inScope('workspace', 'itest-form-pg'), undefined);
+    assert.deepEqual(inScope('user', 'itest-form-pg'), { id: 'itest-form-pg', name: 'ITest form PG', kind: 'postgres', allowWrites: false, host: '127.0.0.1', port: pg!.port, database: 'postgres', user: 'postgres', sslMode: 'disable' });
+    const ok = (await vscode.commands.executeCommand('iopsdata.connections.test', 'itest-form-pg', { quiet: true })) as { ok: boolean; message: string };
+    assert.equal(ok.ok, true, ok.message);
+  });
+
+  it('adds a PostgreSQL connection from a pasted URL, moving its password to SecretStorage', async function () {
+    if (!pg) this.skip();
+    const { id, steps } = await form(['postgres', 'ITest form URL', 'url', 'mysql://nope', `postgres://postgres:postgres@127.0.0.1:${pg!.port}/postgres`, 'workspace']);
+    assert.equal(id, 'itest-form-url');
+    assert.equal(steps[3].rejected, 'Use postgres://user@host:5432/database');
+    const saved = inScope('workspace', 'itest-form-url');
+    assert.deepEqual(saved, { id: 'itest-form-url', name: 'ITest form URL', kind: 'postgres', allowWrites: false, url: `postgres://postgres@127.0.0.1:${pg!.port}/postgres` });
+    assert.ok(!JSON.stringify(vscode.workspace.getConfiguration('iopsdata').get('connections')).includes(':postgres@'));
+    const ok = (await vscode.commands.executeCommand('iopsdata.connections.test', 'itest-form-url', { quiet: true })) as { ok: boolean; message: string };
+    assert.equal(ok.ok, true, ok.message);
+  });
+
+  it('saves nothing when the form is dismissed half-way', async () => {
+    const before = JSON.stringify(vscode.workspace.getConfiguration('iopsdata').inspect('connections'));
+    const { id, steps } = await form(['snowflake', 'ITest form SF', 'myorg-acct']);
+    assert.equal(id, undefined);
+    assert.equal(steps[steps.length - 1].prompt, 'User');
+    assert.equal(JSON.stringify(vscode.workspace.getConfiguration('iopsdata').inspect('connections')), before);
+  });
+});
+
+describe('Snowflake connection against the loopback Snowflake server: tree and Run (extension host)', function () {
+  this.timeout(120_000);
+  let provider: Provider;
+  let sf: SnowflakeServer;
+  const run = async (sql: string) => (await vscode.commands.executeCommand('iopsdata.run.sql', 'itest-sf', sql)) as { status: string; error?: string; lastResult?: { rows: unknown[][]; columns: { name: string; type: string }[] } };
+
+  before(async () => {
+    await vscode.extensions.getExtension('iopsdata.iopsdata')!.activate();
+    provider = (await vscode.commands.executeCommand('iopsdata.connections.treeForTests')) as Provider;
+    sf = await startSnowflakeServer({ account: 'itestacct', users: [{ name: 'ANALYST', password: 'sf-pass-1' }] });
+    await sf.exec(`create schema analytics; create table analytics.orders(id integer primary key, amount decimal(10,2) not null, city varchar);
+      insert into analytics.orders values (1, 10.50, 'Oslo'), (2, 20.00, 'Rome'), (3, 4.25, 'Oslo'); comment on table analytics.orders is 'orders from the shop';
+      create view analytics.big_orders as select * from analytics.orders where amount > 10`);
+    await vscode.commands.executeCommand('iopsdata.connections.add', { id: 'itest-sf', name: 'ITest SF', kind: 'snowflake', account: 'itestacct', user: 'ANALYST', warehouse: 'TEST_WH', accessUrl: sf.url, password: 'sf-pass-1' });
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('iopsdata.connections.remove', 'itest-sf', { confirm: false });
+    await sf?.stop();
+  });
+
+  it('browses schemas → tables/views → columns with row counts, comments and primary keys', async () => {
+    const conn = await child(provider, undefined, 'ITest SF');
+    assert.match(String((await provider.getTreeItem(conn)).description), /^Snowflake · read-only$/);
+    const schema = await child(provider, conn, 'analytics');
+    const tables = await children(provider, schema);
+    assert.deepEqual(await labels(provider, tables), ['big_orders', 'orders']);
+    const orders = tables.find((t) => t.table === 'orders');
+    const item = await provider.getTreeItem(orders);
+    assert.equal(item.description, '~3 rows');
+    assert.match((item.tooltip as vscode.MarkdownString).value, /orders from the shop/);
+    const cols = await Promise.all((await children(provider, orders)).map((c) => provider.getTreeItem(c)));
+    assert.deepEqual(cols.map((c) => `${c.label}: ${c.description}`), ['id: INTEGER · PK · not null', 'amount: DECIMAL(10,2) · not null', 'city: VARCHAR']);
+    const login = sf.requests.find((r) => r.path.startsWith('/session/v1/login-request'));
+    assert.equal(login?.body.data.PASSWORD, 'sf-pass-1', 'the password came from SecretStorage');
+    assert.ok(!JSON.stringify(vscode.workspace.getConfiguration('iopsdata').get('connections')).includes('sf-pass-1'));
+  });
+
+  it('runs a statement and Preview Rows on a table node', async () => {
+    const outcome = await run('SELECT city, sum(amount) AS total FROM analytics.orders GROUP BY city ORDER BY city');
+    assert.equal(outcome.status, 'ok', outcome.error);
+    assert.deepEqual(outcome.lastResult?.rows, [['Oslo', 14.75], ['Rome', 20]]);
+    assert.deepEqual(outcome.lastResult?.columns.map((c) => c.type), ['TEXT', 'NUMBER(38,2)']);
+    const schema = await child(provider, await child(provider, undefined, 'ITest SF'), 'analytics');
+    const view = (await children(provider, schema)).find((t) => t.table === 'big_orders');
+    const preview = (await vscode.commands.executeCommand('iopsdata.run.previewTable', view)) as typeof outcome;
+    assert.equal(preview.status, 'ok', preview.error);
+    assert.deepEqual(preview.lastResult?.rows, [[1, 10.5, 'Oslo'], [2, 20, 'Rome']]);
+  });
+
+  it('refuses a write on the read-only connection before anything reaches the server', async () => {
+    const sent = sf.requests.length;
+    const outcome = await run('DELETE FROM analytics.orders');
+    assert.equal(outcome.status, 'refused');
+    assert.match(outcome.error ?? '', /read-only: refused DELETE/);
+    assert.equal(sf.requests.slice(sent).filter((r) => r.path.startsWith('/queries/v1/query-request')).length, 0);
+    assert.deepEqual((await run('SELECT count(*) AS n FROM analytics.orders')).lastResult?.rows, [[3]]);
+  });
+
+  it('Cancel aborts the query on the server', async () => {
+    const running = run('SELECT SYSTEM$WAIT(30)');
+    for (let i = 0; i < 100 && sf.running() === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(sf.running(), 1);
+    assert.equal(await vscode.commands.executeCommand('iopsdata.run.cancel'), 1);
+    const outcome = await running;
+    assert.equal(outcome.status, 'cancelled');
+    assert.equal(sf.aborted.size, 1);
+    for (let i = 0; i < 30 && sf.running() > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(sf.running(), 0);
   });
 });
