@@ -219,11 +219,16 @@ describe('account: supabase-js against a loopback Supabase on real PostgreSQL', 
     await storage.setItem(`${AUTH_STORAGE_KEY}-code-verifier`, 'left over from a browser sign-in');
     sb.offline = true;
     let revoked: boolean;
+    const logged: unknown[] = [];
+    const consoleError = console.error;
+    console.error = (...args: unknown[]) => void logged.push(...args); // auth-js logs the failed fetch itself
     try {
       revoked = await signOut(client, storage);
     } finally {
       sb.offline = false;
+      console.error = consoleError;
     }
+    assert.ok(logged.every((e) => /fetch failed/.test(String(e))), String(logged));
     assert.equal(revoked, false);
     assert.deepEqual([...storage.map.keys()], [], 'nothing of the session is left on the machine');
     assert.equal((await client.auth.getSession()).data.session, null);
