@@ -192,6 +192,22 @@ export class DuckDbConnection implements Connection {
         }
         return rows.length ? rows : undefined;
       },
+      // Native chunks for the result store (no JS values): same cancellation and timeout as next().
+      nativeColumnTypes: changes ? undefined : result.columnTypes(),
+      nextNativeChunk: changes
+        ? undefined
+        : async () => {
+            if (done) return undefined;
+            try {
+              const chunk = await wrap(result.fetchChunk());
+              if (chunk && chunk.rowCount > 0) return chunk;
+              finish();
+              return undefined;
+            } catch (err) {
+              finish();
+              throw err;
+            }
+          },
       close: async () => {
         if (!done) {
           finish();

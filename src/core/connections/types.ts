@@ -2,6 +2,8 @@
  * The one Connection contract every adapter (DuckDB, PostgreSQL, Snowflake) implements. Core code, the CLI, the
  * VS Code features and the AI pipeline all speak to databases only through this.
  */
+import type { DuckDBDataChunk, DuckDBType } from '@duckdb/node-api';
+
 export type ConnectionKind = 'duckdb' | 'postgres' | 'snowflake';
 
 export interface ColumnInfo {
@@ -53,6 +55,14 @@ export interface RowStream {
   next(): Promise<unknown[][] | undefined>;
   /** Stops reading and releases the server-side cursor/result. Safe to call twice. */
   close(): Promise<void>;
+  /**
+   * DuckDB sources only: the next native data chunk (never empty), or undefined at the end, for a consumer that
+   * keeps the rows in DuckDB without turning them into JS values (the result store appends it as is). Use either
+   * this or next() on one stream, not both.
+   */
+  nextNativeChunk?(): Promise<DuckDBDataChunk | undefined>;
+  /** DuckDB sources only: the result's column types, matching nextNativeChunk's vectors. */
+  readonly nativeColumnTypes?: readonly DuckDBType[];
 }
 
 export interface CatalogColumn {
