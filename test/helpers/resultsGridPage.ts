@@ -3,7 +3,7 @@
  * acquireVsCodeApi() answers `results/requestPage` from generated or given rows, like the extension host does from
  * its DuckDB store. Used by the grid UI test and the grid scrolling benchmark.
  */
-import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,15 +14,22 @@ export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--
 
 const ROOT = resolve(__dirname, '..', '..');
 
-/** Builds the results bundle if it is not there (tests may run before `npm run build`). */
+let bundleDir: Promise<string> | undefined;
+
+/**
+ * Builds the results bundle from the current sources into a private temp dir, once per process: a stale
+ * dist/webview (or another session's `npm run build` running at the same time) never decides what is tested.
+ */
 export async function ensureResultsBundle(): Promise<string> {
-  const out = join(ROOT, 'dist', 'webview');
-  if (!existsSync(join(out, 'results.js'))) {
+  bundleDir ??= (async () => {
+    const out = mkdtempSync(join(tmpdir(), 'iopsdata-results-bundle-'));
+    process.once('exit', () => rmSync(out, { recursive: true, force: true }));
     const esbuild = await import('esbuild');
     await esbuild.build({
       entryPoints: { results: join(ROOT, 'webview-ui/src/results/main.tsx') },
       outdir: out,
       bundle: true,
+      minify: true,
       platform: 'browser',
       format: 'iife',
       target: 'es2022',
@@ -31,15 +38,19 @@ export async function ensureResultsBundle(): Promise<string> {
       define: { 'process.env.NODE_ENV': '"production"' },
       logLevel: 'silent',
     });
-  }
-  return out;
+    return out;
+  })();
+  return bundleDir;
 }
 
 export interface FakeHostData {
   set: ResultSetSummary;
   /** Either literal rows (served as-is) … */
   rows?: (string | number | boolean | null)[][];
-  /** … or generated rows: cell (r, c) = `r * 31 + c` for numbers, `row r col c` for strings. */
+  /**
+   * … or generated rows: cell (r, c) = `r * 31 + c` for numbers, `row r col c` for strings; as many as
+   * `window.__available` (initially set.rowCount), which a test raises to play rows streaming in.
+   */
   generate?: boolean;
   /** Milliseconds the fake host waits before answering, like a round trip to the extension host. */
   latencyMs?: number;
@@ -59,6 +70,8 @@ export async function openResultsPage(browser: Browser, data: FakeHostData, view
     (function () {
       const data = ${JSON.stringify({ rows: data.rows ?? null, generate: !!data.generate, latency: data.latencyMs ?? 0, set: data.set })};
       window.__requests = [];
+      // Rows the fake store holds so far (a test raises it to play a result streaming in).
+      window.__available = data.set.rowCount;
       window.__sent = [];
       function cell(r, c, kind) {
         return kind === 'number' ? r * 31 + c : 'row ' + r + ' col ' + c;
@@ -82,7 +95,7 @@ export async function openResultsPage(browser: Browser, data: FakeHostData, view
               total = data.rows.length;
               rows = data.rows.slice(m.offset, m.offset + m.limit);
             } else {
-              total = data.set.rowCount;
+              total = window.__available;
               rows = [];
               const end = Math.min(total, m.offset + m.limit);
               for (let r = m.offset; r < end; r++) {

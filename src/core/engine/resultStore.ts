@@ -3,10 +3,15 @@
  * a small memory limit), so a 1,000,000-row result never sits in the JS heap. The grid reads pages (optionally
  * sorted/filtered — DuckDB does the work), exports go straight from the store with DuckDB COPY (no row cap).
  *
- * Storage per column (chosen from the source type name, values are the JSON-safe values of connections/values.ts):
+ * DuckDB sources take a direct path: their native data chunks are appended to a table with the source's own column
+ * types (no JS values in between), and pages are converted like the DuckDB adapter converts rows.
+ * Other sources (PostgreSQL, Snowflake) store JS values, per column (chosen from the source type name, values are
+ * the JSON-safe values of connections/values.ts):
  *   integers → BIGINT (HUGEINT for hugeint/ubigint/NUMBER(p>18,0)); float/double → DOUBLE; boolean → BOOLEAN;
  *   decimals → VARCHAR holding the exact text (sorted numerically); everything else → VARCHAR (objects/arrays as JSON
  *   text, parsed back on read). Pages therefore return exactly what Connection.query would have returned.
+ * Rows are kept in arrival order and addressed by DuckDB's rowid (dense for an append-only table; range filters on it
+ * are pushed into the scan).
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +20,7 @@ import type { DuckDBAppender, DuckDBConnection, DuckDBInstance } from '@duckdb/n
 import type { ColumnInfo, Connection, RowStream } from '../connections/types';
 import { decimalJson, jsonValue } from '../connections/values';
 import { CancelledError, UserError } from '../errors';
+import type { PageOptions } from '../run/pagedResult';
 
 export type StoreKind = 'int' | 'hugeint' | 'float' | 'bool' | 'decimal' | 'date' | 'timestamp' | 'timestamptz' | 'blob' | 'text';
 
@@ -38,7 +44,7 @@ export interface ResultSet {
   readonly truncated?: boolean;
   /** Resolves when every row is stored (rejects with the error that stopped the spill). */
   readonly done: Promise<void>;
-  page(offset: number, limit: number, view?: ResultView, signal?: AbortSignal): Promise<{ rows: unknown[][]; total: number }>;
+  page(offset: number, limit: number, view?: ResultView, signal?: AbortSignal, options?: PageOptions): Promise<{ rows: unknown[][]; total: number }>;
   exportTo(path: string, format: ExportFormat, view?: ResultView, signal?: AbortSignal): Promise<{ rows: number }>;
   dispose(): Promise<void>;
 }
@@ -132,13 +138,36 @@ export class ResultStore {
     const table = `r${++this.seq}`;
     const kinds = stream.columns.map((c) => storeKindOf(c.type));
     const writer = await this.instance.connect();
-    const defs = stream.columns.map((_, k) => `c${k} ${STORAGE[kinds[k]]}`);
-    await writer.run(`CREATE TABLE ${table} (__i BIGINT, ${defs.length ? defs.join(', ') : 'c_ DUMMY'})`.replace(', c_ DUMMY', ''));
+    const native = stream.columns.length > 0 && (await this.createNativeTable(writer, table, stream));
+    if (!native) {
+      // A statement without columns still gets a table (one placeholder column) so paging/export code stays uniform.
+      const defs = stream.columns.length ? stream.columns.map((_, k) => `c${k} ${STORAGE[kinds[k]]}`) : ['c_ BOOLEAN'];
+      await writer.run(`CREATE TABLE ${table} (${defs.join(', ')})`);
+    }
     const appender = await writer.createAppender(table);
-    const result = new SpilledResult(this, table, stream, kinds, writer, appender, options);
+    const result = new SpilledResult(this, table, stream, kinds, native, writer, appender, options);
     this.results.add(result);
     await result.started;
     return result;
+  }
+
+  /**
+   * For a DuckDB source: a table with the source's own column types, so its data chunks can be appended as they
+   * come. False (and nothing created) when a type cannot be re-created here exactly (then JS values are stored).
+   */
+  private async createNativeTable(writer: DuckDBConnection, table: string, stream: RowStream): Promise<boolean> {
+    const types = stream.nativeColumnTypes;
+    if (!stream.nextNativeChunk || !types || types.length !== stream.columns.length) return false;
+    const names = types.map((t) => t.toString());
+    try {
+      await writer.run(`CREATE TABLE ${table} (${names.map((t, k) => `c${k} ${t}`).join(', ')})`);
+    } catch {
+      return false;
+    }
+    const made = (await writer.runAndReadAll(`SELECT * FROM ${table} LIMIT 0`)).columnTypes().map((t) => t.toString());
+    if (made.every((t, k) => t === names[k])) return true;
+    await writer.run(`DROP TABLE ${table}`);
+    return false;
   }
 
   private lock: Promise<unknown> = Promise.resolve();
@@ -205,6 +234,8 @@ class SpilledResult implements ResultSet {
     private readonly table: string,
     private readonly stream: RowStream,
     private readonly kinds: StoreKind[],
+    /** Columns hold the DuckDB source's own types (chunks appended as they came). */
+    private readonly native: boolean,
     private readonly writer: DuckDBConnection,
     private readonly appender: DuckDBAppender,
     private readonly options: SpillOptions,
@@ -234,6 +265,19 @@ class SpilledResult implements ResultSet {
 
   private async run(onFirst: () => void): Promise<void> {
     let first = true;
+    /** Rows appended but not flushed yet (not visible to pages). */
+    let pending = 0;
+    const flush = () => {
+      this.appender.flushSync();
+      this.rowCount += pending;
+      pending = 0;
+      this.options.onProgress?.(this.rowCount);
+      this.wake();
+      if (first) {
+        first = false;
+        onFirst();
+      }
+    };
     try {
       for (;;) {
         if (this.disposed) break;
@@ -241,9 +285,19 @@ class SpilledResult implements ResultSet {
           this.truncated = true;
           break;
         }
-        let batch: unknown[][] | undefined;
+        let rows: number;
         try {
-          batch = await this.stream.next();
+          if (this.native) {
+            const chunk = await this.stream.nextNativeChunk!();
+            if (!chunk || this.disposed) break;
+            this.appender.appendDataChunk(chunk);
+            rows = chunk.rowCount;
+          } else {
+            const batch = await this.stream.next();
+            if (!batch || this.disposed) break;
+            this.append(batch);
+            rows = batch.length;
+          }
         } catch (err) {
           // A cancelled spill keeps what it stored so far; the first batch's error fails open().
           if (!first && err instanceof CancelledError) {
@@ -252,17 +306,11 @@ class SpilledResult implements ResultSet {
           }
           throw err;
         }
-        if (!batch || this.disposed) break;
-        this.append(batch);
-        this.appender.flushSync();
-        this.rowCount += batch.length;
-        this.options.onProgress?.(this.rowCount);
-        this.wake();
-        if (first) {
-          first = false;
-          onFirst();
-        }
+        pending += rows;
+        // Native chunks are 2,048 rows: the first one is shown at once, later ones are committed in larger steps.
+        if (first || pending >= this.flushRows) flush();
       }
+      if (pending > 0 && !this.disposed) flush();
     } catch (err) {
       this.error = err;
       throw err;
@@ -277,6 +325,11 @@ class SpilledResult implements ResultSet {
     }
   }
 
+  /** Rows per commit of the native path (the JS path commits each batch it is given). */
+  private get flushRows(): number {
+    return this.native ? 16_384 : 1;
+  }
+
   /**
    * Appends a batch column-wise in DuckDB data chunks (2,048 rows each): much faster than cell-by-cell appends.
    * Values are converted to what each storage type takes (bigint for BIGINT/HUGEINT, text for VARCHAR).
@@ -284,13 +337,16 @@ class SpilledResult implements ResultSet {
   private append(batch: unknown[][]) {
     const api = require('@duckdb/node-api') as typeof import('@duckdb/node-api');
     const storageType = { int: api.BIGINT, hugeint: api.HUGEINT, float: api.DOUBLE, bool: api.BOOLEAN } as Record<string, any>;
-    const types = [api.BIGINT, ...this.kinds.map((k) => storageType[k] ?? api.VARCHAR)];
     const kinds = this.kinds;
+    if (kinds.length === 0) {
+      // No columns (DDL/DML): nothing to keep but the count.
+      return;
+    }
+    const types = kinds.map((k) => storageType[k] ?? api.VARCHAR);
     for (let from = 0; from < batch.length; from += 2048) {
       const rows = batch.slice(from, from + 2048);
       const n = rows.length;
-      const cols: unknown[][] = [new Array(n)];
-      for (let r = 0; r < n; r++) cols[0][r] = BigInt(this.rowCount + from + r);
+      const cols: unknown[][] = [];
       for (let k = 0; k < kinds.length; k++) {
         const out = new Array(n);
         const kind = kinds[k];
@@ -339,9 +395,9 @@ class SpilledResult implements ResultSet {
 
   private sortSql(view: ResultView): string {
     const s = view.sort;
-    if (!s || s.column < 0 || s.column >= this.kinds.length) return '__i';
-    const expr = this.kinds[s.column] === 'decimal' ? `TRY_CAST(c${s.column} AS DOUBLE)` : `c${s.column}`;
-    return `${expr} ${s.direction === 'desc' ? 'DESC' : 'ASC'} NULLS LAST, __i`;
+    if (!s || s.column < 0 || s.column >= this.kinds.length) return 'rowid';
+    const expr = !this.native && this.kinds[s.column] === 'decimal' ? `TRY_CAST(c${s.column} AS DOUBLE)` : `c${s.column}`;
+    return `${expr} ${s.direction === 'desc' ? 'DESC' : 'ASC'} NULLS LAST, rowid`;
   }
 
   /** A sorted/filtered view is materialized once (row positions), then paged by range like the base table. */
@@ -352,7 +408,7 @@ class SpilledResult implements ResultSet {
     const name = `${this.table}_v${++this.viewSeq}`;
     const where = view.filter?.trim() ? `WHERE ${this.filterSql(view.filter.trim())}` : '';
     const conn = this.store.reader;
-    await conn.run(`CREATE TEMP TABLE ${name} AS SELECT row_number() OVER (ORDER BY ${this.sortSql(view)}) - 1 AS __v, __i FROM ${this.table} ${where}`);
+    await conn.run(`CREATE TEMP TABLE ${name} AS SELECT row_number() OVER (ORDER BY ${this.sortSql(view)}) - 1 AS __v, rowid AS __i FROM ${this.table} ${where}`);
     const total = Number((await conn.runAndReadAll(`SELECT count(*) FROM ${name}`)).getRows()[0][0]);
     // Keep a couple of views (sort toggles back and forth); drop older ones.
     if (this.views.size >= 2) {
@@ -369,23 +425,24 @@ class SpilledResult implements ResultSet {
     return !view || (!view.sort && !view.filter?.trim());
   }
 
-  async page(offset: number, limit: number, view?: ResultView, signal?: AbortSignal): Promise<{ rows: unknown[][]; total: number }> {
+  async page(offset: number, limit: number, view?: ResultView, signal?: AbortSignal, options: PageOptions = {}): Promise<{ rows: unknown[][]; total: number }> {
     if (this.disposed) throw new UserError('This result was closed.');
     const off = Math.max(0, Math.floor(offset));
     const lim = Math.max(0, Math.min(Math.floor(limit), 100_000));
     let sql: string;
     let total: number;
     if (this.isPlain(view)) {
-      // Plain pages are served as soon as their rows are stored.
-      await this.waitFor(() => this.rowCount >= off + lim, signal);
+      // Plain pages are served as soon as their rows are stored (partial: with the rows stored so far).
+      if (!options.partial) await this.waitFor(() => this.rowCount >= off + lim, signal);
+      else if (this.error && this.rowCount === 0) throw this.error;
       total = this.rowCount;
-      sql = `SELECT ${this.colList} FROM ${this.table} WHERE __i >= ${off} AND __i < ${off + lim} ORDER BY __i`;
+      sql = `SELECT ${this.colList} FROM ${this.table} WHERE rowid >= ${off} AND rowid < ${off + lim} ORDER BY rowid`;
     } else {
       // Sorting/filtering needs every row.
       await this.waitFor(() => false, signal);
       const v = await this.store.withReader(() => this.viewTable(view!));
       total = v.total;
-      sql = `SELECT ${this.colList} FROM ${v.table} v JOIN ${this.table} r USING (__i) WHERE v.__v >= ${off} AND v.__v < ${off + lim} ORDER BY v.__v`;
+      sql = `SELECT ${this.kinds.map((_, k) => `r.c${k}`).join(', ')} FROM ${v.table} v JOIN ${this.table} r ON r.rowid = v.__i WHERE v.__v >= ${off} AND v.__v < ${off + lim} ORDER BY v.__v`;
     }
     if (this.kinds.length === 0) return { rows: [], total };
     const reader = await this.store.withReader((c) => c.runAndReadAll(sql));
@@ -395,6 +452,8 @@ class SpilledResult implements ResultSet {
 
   private decode(v: unknown, k: number): unknown {
     if (v === null) return null;
+    // Native columns hold what the DuckDB adapter read: convert them the way it does.
+    if (this.native) return typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) ? v : jsonValue(v);
     switch (this.kinds[k]) {
       case 'decimal':
         return decimalJson(String(v));
@@ -430,7 +489,8 @@ class SpilledResult implements ResultSet {
       const col = `r.c${k}`;
       let e = col;
       const kind = this.kinds[k];
-      if (format !== 'csv') {
+      // Native columns already have their real types.
+      if (format !== 'csv' && !this.native) {
         if (kind === 'decimal') {
           // Exact decimals: DECIMAL(38, s) when the digits fit, else the text.
           const row = (await this.store.reader.runAndReadAll(
@@ -457,10 +517,10 @@ class SpilledResult implements ResultSet {
     if (this.kinds.length === 0) throw new UserError('This statement returned no columns to export.');
     const cols = await this.store.withReader(() => this.exportColumns(format));
     let from = `${this.table} r`;
-    let order = 'r.__i';
+    let order = 'r.rowid';
     if (!this.isPlain(view)) {
       const v = await this.store.withReader(() => this.viewTable(view!));
-      from = `${v.table} v JOIN ${this.table} r USING (__i)`;
+      from = `${v.table} v JOIN ${this.table} r ON r.rowid = v.__i`;
       order = 'v.__v';
     }
     const opts = format === 'csv' ? 'FORMAT csv, HEADER true' : format === 'json' ? 'FORMAT json, ARRAY true' : 'FORMAT parquet';

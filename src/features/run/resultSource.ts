@@ -1,7 +1,8 @@
 /**
  * Where a statement's rows go: the engine's result store (spilled into a local DuckDB, paged/sorted/filtered and
  * exported there), required lazily so activation does not load DuckDB. The rest of the run feature only sees
- * PagedResult.
+ * PagedResult. The result is handed back as soon as its first batch is stored; the rest keeps streaming in
+ * (`done` settles when it is all there), so the grid shows rows without waiting for a million of them.
  */
 import type { Connection } from '../../core/connections/types';
 import type { PagedResult } from '../../core/run/pagedResult';
@@ -15,15 +16,7 @@ export async function openResult(
 ): Promise<PagedResult> {
   const { openResultSet } = require('../../core/engine/resultStore') as typeof import('../../core/engine/resultStore');
   engineLoaded = true;
-  const result = await openResultSet(conn, sql, { signal: options.signal, timeoutMs: options.timeoutMs, onProgress: options.onProgress });
-  try {
-    // Wait for the whole result: row counts, sort and export then see every row.
-    await result.done;
-  } catch (err) {
-    await result.dispose().catch(() => undefined);
-    throw err;
-  }
-  return result;
+  return openResultSet(conn, sql, { signal: options.signal, timeoutMs: options.timeoutMs, onProgress: options.onProgress });
 }
 
 /** Releases the store's temp database on deactivate (only if a query ever loaded it). */

@@ -128,7 +128,8 @@ export class ResultsPanel implements vscode.Disposable {
         try {
           if (!entry?.result) throw new Error('This result is no longer available; run the query again.');
           const limit = Math.max(1, Math.min(5000, m.limit));
-          const page = await entry.result.page(Math.max(0, m.offset), limit, viewSpec(m));
+          // While rows still stream in, answer with what is stored; the grid asks again as the count grows.
+          const page = await entry.result.page(Math.max(0, m.offset), limit, viewSpec(m), undefined, { partial: !entry.result.complete });
           this.app?.channel.post({ type: 'results/page', setId: m.setId, requestId: m.requestId, offset: m.offset, rows: toCells(page.rows), totalRows: page.total });
         } catch (err) {
           this.log.warn(`results page: ${userMessage(err)}`);

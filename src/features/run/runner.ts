@@ -143,26 +143,54 @@ export class Runner {
           const startedAt = Date.now();
           const t0 = performance.now();
           let result: PagedResult | undefined;
+          // The set as shown while rows are still streaming into the store (footer: "fetching… N rows").
+          let fetching: ResultSetSummary | undefined;
+          let lastPush = 0;
           try {
             result = await openResult(conn, s.text, {
               signal: ac.signal,
               timeoutMs: this.timeoutMs(),
-              onProgress: (rows) => progress.report({ message: `${statements.length > 1 ? `statement ${i + 1} of ${statements.length}: ` : ''}${rows.toLocaleString()} rows so far` }),
+              onProgress: (rows) => {
+                progress.report({ message: `${statements.length > 1 ? `statement ${i + 1} of ${statements.length}: ` : ''}${rows.toLocaleString()} rows so far` });
+                const now = performance.now();
+                if (fetching && result && now - lastPush >= 250) {
+                  lastPush = now;
+                  fetching = { ...fetching, rowCount: rows };
+                  sets[i] = fetching;
+                  this.panel.update(fetching, result);
+                }
+              },
             });
-            const elapsedMs = Math.round(performance.now() - t0);
-            const done: ResultSetSummary = {
+            // The first batch is stored: show it now, the rest keeps streaming in.
+            fetching = {
               ...sets[i],
               status: 'ok',
               columns: summarizeColumns(result.columns),
               rowCount: result.rowCount,
+              elapsedMs: Math.round(performance.now() - t0),
+              fetching: !result.complete,
+              statementType: result.statementType ?? sets[i].statementType,
+            };
+            lastPush = performance.now();
+            sets[i] = fetching;
+            this.panel.update(fetching, result);
+            await result.done;
+            const elapsedMs = Math.round(performance.now() - t0);
+            const stopped = !!result.truncated;
+            const done: ResultSetSummary = {
+              ...fetching,
+              fetching: undefined,
+              rowCount: result.rowCount,
               elapsedMs,
               affectedRows: result.affectedRows,
               statementType: result.statementType ?? sets[i].statementType,
+              ...(stopped ? { truncated: true } : {}),
             };
+            fetching = undefined;
             sets[i] = done;
             this.panel.update(done, result);
             const rows = result.columns.length ? result.rowCount : (result.affectedRows ?? 0);
-            await this.record(plan.connectionId, name, s.text, startedAt, elapsedMs, 'ok', rows);
+            await this.record(plan.connectionId, name, s.text, startedAt, elapsedMs, stopped ? 'cancelled' : 'ok', rows, stopped ? 'Cancelled while fetching; the rows read so far are kept.' : undefined);
             const first = await result.page(0, FIRST_PAGE);
             outcome.lastResult = {
               columns: result.columns,
@@ -171,8 +199,18 @@ export class Runner {
               elapsedMs,
               affectedRows: result.affectedRows,
               statementType: done.statementType,
-              truncated: result.rowCount > first.rows.length,
+              truncated: result.rowCount > first.rows.length || stopped,
             };
+            if (stopped) {
+              // Cancelled while fetching: keep what was read, run nothing after it.
+              outcome.status = 'cancelled';
+              outcome.error = 'Cancelled.';
+              for (let k = i + 1; k < sets.length; k++) {
+                sets[k] = { ...sets[k], status: 'cancelled', error: 'Not run: an earlier statement did not finish.' };
+                this.panel.update(sets[k]);
+              }
+              break;
+            }
           } catch (err) {
             await result?.dispose().catch(() => undefined);
             const elapsedMs = Math.round(performance.now() - t0);

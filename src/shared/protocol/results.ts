@@ -26,9 +26,13 @@ export interface ResultSetSummary {
   connectionName: string;
   status: 'running' | 'ok' | 'error' | 'cancelled' | 'refused';
   columns: ResultColumn[];
-  /** Total rows in the result (before filtering). */
+  /** Total rows in the result (before filtering); while `fetching`, the rows stored so far. */
   rowCount: number;
   elapsedMs: number;
+  /** Rows are still streaming into the store: the grid already pages through what is there. */
+  fetching?: boolean;
+  /** Reading stopped before the end (cancelled while fetching): rowCount is what was kept. */
+  truncated?: boolean;
   /** DML statements: rows changed. */
   affectedRows?: number;
   statementType?: string;

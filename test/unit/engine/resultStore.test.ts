@@ -73,12 +73,34 @@ describe('result store (spill + paging + export)', function () {
     const lines = readFileSync(csv, 'utf8').trim().split('\n');
     assert.equal(lines.length, 50001);
     assert.equal(lines[0], 'id,half,lbl,dday');
-    assert.equal(lines[3], '2,1,"x,2",2024-01-03'); // 1.0 travels as the JSON number 1
+    assert.equal(lines[3], '2,1.0,"x,2",2024-01-03'); // a DuckDB source keeps DECIMAL(10,1): its exact text
     const parsed = JSON.parse(readFileSync(json, 'utf8'));
     assert.equal(parsed.length, 11);
     assert.deepEqual(parsed[0], { id: 49999, half: 24999.5, lbl: 'x,49999', dday: '2160-11-22' });
     const back = await duck.query(`select count(*), sum(half), typeof(any_value(dday)), typeof(any_value(half)) from '${pq}'`);
-    assert.deepEqual(back.rows, [[50000, 624987500, 'DATE', 'DECIMAL(38,1)']]);
+    assert.deepEqual(back.rows, [[50000, 624987500, 'DATE', 'DECIMAL(10,1)']]);
+    await rs.dispose();
+  });
+
+  it('exports a big DuckDB result (several row groups, no row cap) from the store, sorted and plain', async () => {
+    const n = 400_000;
+    const rs = await store.open(duck, `select i id, (i % 1000)::decimal(12,2) / 4 amt, 'label ' || i lbl, timestamp '2024-01-01' + to_seconds(i) ts, [i, i + 1] l from range(0, ${n}) t(i)`);
+    const csv = join(dir, 'big.csv');
+    const json = join(dir, 'big.json');
+    const pq = join(dir, 'big.parquet');
+    assert.deepEqual(await rs.exportTo(csv, 'csv'), { rows: n });
+    assert.deepEqual(await rs.exportTo(json, 'json', { sort: { column: 0, direction: 'desc' } }), { rows: n });
+    assert.deepEqual(await rs.exportTo(pq, 'parquet'), { rows: n });
+    const csvBack = await duck.query(`select count(*), sum(id), min(id), max(id), count(distinct lbl) from read_csv('${csv}')`);
+    assert.deepEqual(csvBack.rows, [[n, (n * (n - 1)) / 2, 0, n - 1, n]]);
+    // Row order is the result's order (rowid), also across the store's row groups.
+    const csvLines = readFileSync(csv, 'utf8').split('\n');
+    assert.equal(csvLines[1].split(',')[0], '0');
+    assert.equal(csvLines[n].split(',')[0], String(n - 1));
+    const jsonBack = await duck.query(`select count(*), first(id), last(id), sum(amt) from read_json('${json}')`);
+    assert.deepEqual(jsonBack.rows, [[n, n - 1, 0, 49950000]]);
+    const pqBack = await duck.query(`select count(*), sum(amt), typeof(any_value(ts)), typeof(any_value(l)), max(ts) from '${pq}'`);
+    assert.deepEqual(pqBack.rows, [[n, 49950000, 'TIMESTAMP', 'BIGINT[]', '2024-01-05T15:06:39']]);
     await rs.dispose();
   });
 
@@ -91,6 +113,26 @@ describe('result store (spill + paging + export)', function () {
     assert.equal(rs.complete, true);
     assert.equal(rs.rowCount, 300000);
     assert.deepEqual((await rs.page(299_998, 10)).rows.map((r) => r[0]), [299998, 299999]);
+    await rs.dispose();
+  });
+
+  it('DuckDB source: partial pages while rows stream in; cancel stops reading and keeps the rows stored so far', async () => {
+    const ac = new AbortController();
+    const rs = await store.open(duck, 'select range id, range * 2 twice from range(50000000)', { signal: ac.signal });
+    assert.deepEqual((await rs.page(0, 3, undefined, undefined, { partial: true })).rows, [[0, 0], [1, 2], [2, 4]]);
+    // A partial page beyond the rows stored so far answers at once with what is there.
+    const far = await rs.page(49_999_000, 100, undefined, undefined, { partial: true });
+    assert.ok(far.total <= 50_000_000);
+    assert.equal(far.rows.length, Math.max(0, Math.min(100, far.total - 49_999_000)));
+    ac.abort();
+    await rs.done;
+    assert.equal(rs.complete, true);
+    assert.equal(rs.truncated, true);
+    assert.ok(rs.rowCount >= 2048 && rs.rowCount < 50_000_000, String(rs.rowCount));
+    // Rows stay addressable by position up to the last one kept.
+    const last = await rs.page(rs.rowCount - 2, 10);
+    assert.deepEqual(last.rows, [[rs.rowCount - 2, (rs.rowCount - 2) * 2], [rs.rowCount - 1, (rs.rowCount - 1) * 2]]);
+    assert.deepEqual((await duck.query('select 7')).rows, [[7]], 'the connection is usable after the cancel');
     await rs.dispose();
   });
 
@@ -118,6 +160,25 @@ describe('result store (spill + paging + export)', function () {
       assert.deepEqual(rs.columns.map((c) => c.type), ['integer', 'numeric', 'date', 'jsonb']);
       const p = await rs.page(0, 2, { sort: { column: 1, direction: 'desc' } });
       assert.deepEqual(p.rows.map((r) => [r[0], r[1], r[3]]), [[30000, 45000, { g: 30000 }], [29999, 44998.5, { g: 29999 }]]);
+      await rs.dispose();
+    });
+
+    it('exports a big result (no row cap) from the store to CSV, JSON and Parquet with real types', async () => {
+      const n = 250_000;
+      const rs = await store.open(conn, `select g id, (g % 1000 * 0.25)::numeric(12,2) amt, 'row ' || g lbl, date '2020-01-01' + (g % 3650) d from generate_series(1, ${n}) g`);
+      const csv = join(dir, 'pg.csv');
+      const json = join(dir, 'pg.json');
+      const pq = join(dir, 'pg.parquet');
+      assert.deepEqual(await rs.exportTo(csv, 'csv'), { rows: n });
+      assert.deepEqual(await rs.exportTo(json, 'json', { filter: 'row 24999' }), { rows: 11 });
+      assert.deepEqual(await rs.exportTo(pq, 'parquet', { sort: { column: 1, direction: 'desc' } }), { rows: n });
+      const sumAmt = Number(pg.psql(`select sum((g % 1000 * 0.25)::numeric(12,2)) from generate_series(1, ${n}) g`).trim());
+      const csvBack = await duck.query(`select count(*), sum(id), sum(amt) from read_csv('${csv}')`);
+      assert.deepEqual(csvBack.rows, [[n, (n * (n + 1)) / 2, sumAmt]]);
+      const parsed = JSON.parse(readFileSync(json, 'utf8'));
+      assert.deepEqual(parsed.map((r: { id: number }) => r.id), [24999, 249990, 249991, 249992, 249993, 249994, 249995, 249996, 249997, 249998, 249999]);
+      const pqBack = await duck.query(`select count(*), sum(amt), typeof(any_value(amt)), typeof(any_value(d)), first(amt) from '${pq}'`);
+      assert.deepEqual(pqBack.rows, [[n, sumAmt, 'DECIMAL(38,2)', 'DATE', 249.75]]);
       await rs.dispose();
     });
 

@@ -59,15 +59,56 @@ describe('results grid in Chromium', function () {
       const domRows = await page.$$eval('.grow', (r) => r.length);
       assert.ok(domRows > 10 && domRows < 100, `virtualized: ${domRows} rows in the DOM`);
       await page.$eval('.grid-scroll', (el) => (el.scrollTop = 22 * 750_000));
-      await page.waitForFunction(() => [...document.querySelectorAll('.grow .rownum')].some((c) => c.textContent === '750001'));
+      await page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>('.gnums .rownum')].some((c) => c.textContent === '750001' && c.style.display !== 'none'));
       await page.waitForFunction(() => !document.querySelector('.grow .loading'));
-      const firstCells = await page.$$eval('.grow', (rows) => rows.map((r) => [r.querySelector('.rownum')!.textContent, r.querySelector('[role=gridcell]')!.textContent]));
-      const row = firstCells.find(([n]) => n === '750001')!;
-      assert.equal(row[1], String(750_000 * 31)); // generated value for row 750000, column 0
+      const first = await page.$eval('.grow[aria-rowindex="750002"]', (r) => r.querySelector('[role=gridcell]')!.textContent);
+      assert.equal(first, String(750_000 * 31)); // generated value for row 750000, column 0
       const requests = await page.evaluate(() => (window as unknown as { __requests: { offset: number; limit: number }[] }).__requests);
       assert.ok(requests.length <= 6, `asked for ${requests.length} pages`);
       assert.ok(requests.every((r) => r.limit === 200));
       assert.ok(requests.some((r) => r.offset === 750_000));
+    } finally {
+      await page.close();
+      cleanup();
+    }
+  });
+
+  it('shows the first rows while the result still streams in, counts up in the footer, then the final count', async () => {
+    const set: ResultSetSummary = {
+      id: 'stream', title: 'stream', sql: 'select …', connectionName: 'Test', status: 'ok', rowCount: 300, elapsedMs: 40, fetching: true,
+      columns: [
+        { name: 'n', type: 'BIGINT', kind: 'number' },
+        { name: 's', type: 'VARCHAR', kind: 'string' },
+      ],
+    };
+    const { page, cleanup } = await openResultsPage(browser, { set, generate: true, pageSize: 200 });
+    try {
+      const footer = () => page.$eval('.rfooter', (f) => f.textContent ?? '');
+      assert.match(await footer(), /fetching… 300 rows/);
+      // Row 300 is the last one stored so far; block [200, 400) came back with 100 rows.
+      await page.$eval('.grid-scroll', (el) => (el.scrollTop = el.scrollHeight));
+      await page.waitForSelector('.grow[aria-rowindex="301"] [role=gridcell]:not(.loading)');
+      assert.equal(await page.$('.grow[aria-rowindex="302"]'), null, 'no row beyond the rows stored');
+      // More rows arrive, then the result is complete.
+      await page.evaluate(`(() => {
+        window.__available = 1200;
+        window.postMessage({ type: 'results/set', set: ${JSON.stringify({ ...set, rowCount: 1200 })} }, '*');
+      })()`);
+      await page.waitForFunction(() => /fetching… 1,200 rows/.test(document.querySelector('.rfooter')!.textContent ?? ''));
+      // The short block is asked for again: row 350 (index 349) now has its values.
+      await page.$eval('.grid-scroll', (el) => (el.scrollTop = 22 * 330));
+      await page.waitForFunction(() => document.querySelector('.grow[aria-rowindex="351"] [role=gridcell]')?.textContent === String(349 * 31));
+      await page.evaluate(`(() => {
+        window.__available = 5000;
+        window.postMessage({ type: 'results/set', set: ${JSON.stringify({ ...set, rowCount: 5000, fetching: false, elapsedMs: 900 })} }, '*');
+      })()`);
+      await page.waitForFunction(() => /5,000 rows/.test(document.querySelector('.rfooter')!.textContent ?? ''));
+      assert.doesNotMatch(await footer(), /fetching/);
+      await page.$eval('.grid-scroll', (el) => (el.scrollTop = el.scrollHeight));
+      await page.waitForFunction(() => document.querySelector('.grow[aria-rowindex="5001"] [role=gridcell]')?.textContent === String(4999 * 31));
+      // A fetch cancelled part-way keeps its rows and says so.
+      await page.evaluate(`window.postMessage({ type: 'results/set', set: ${JSON.stringify({ ...set, rowCount: 5000, fetching: false, truncated: true })} }, '*')`);
+      await page.waitForFunction(() => /5,000 rows \(fetch cancelled/.test(document.querySelector('.rfooter')!.textContent ?? ''));
     } finally {
       await page.close();
       cleanup();
@@ -89,7 +130,7 @@ describe('results grid in Chromium', function () {
       await page.fill('.rfilter', 'x');
       await page.waitForFunction(() => (window as any).__requests.some((r: any) => r.filter === 'x'));
       await page.waitForSelector('.grow [role=gridcell]:not(.loading)');
-      await page.click('.grow .rownum');
+      await page.click('.gnums .rownum:text-is("1")');
       await page.keyboard.press('Control+c');
       const sent = await page.evaluate(() => (window as any).__sent.filter((m: any) => m.type === 'copyToClipboard'));
       assert.equal(sent.length, 1);

@@ -159,9 +159,11 @@ export function App() {
       <div className="rfooter" role="status">
         <span>
           {hasGrid
-            ? view.filter && total !== undefined
-              ? `${formatCount(total)} of ${formatCount(active.rowCount)} rows`
-              : `${formatCount(active.rowCount)} row${active.rowCount === 1 ? '' : 's'}`
+            ? active.fetching
+              ? `fetching… ${formatCount(active.rowCount)} rows`
+              : view.filter && total !== undefined
+                ? `${formatCount(total)} of ${formatCount(active.rowCount)} rows`
+                : `${formatCount(active.rowCount)} row${active.rowCount === 1 ? '' : 's'}${active.truncated ? ' (fetch cancelled, rows so far)' : ''}`
             : STATUS_TEXT[active.status]}
         </span>
         <span>{formatMs(active.elapsedMs)}</span>

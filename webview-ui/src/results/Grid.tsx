@@ -1,21 +1,18 @@
 /**
- * The virtualized result grid. Only the rows on screen exist in the DOM (@tanstack/react-virtual); their data
- * comes in blocks from the host (PageCache), which also sorts and filters on its DuckDB store. Values are rendered
- * as React text children — never as HTML.
+ * The virtualized result grid. Only the rows and columns on screen exist in the DOM: React draws the header and
+ * keeps the selection, the scrolling body is GridBody (plain DOM, updated from the scroll event). Row data comes in
+ * blocks from the host (PageCache), which also sorts and filters on its DuckDB store. Values are written as text
+ * nodes — never as HTML.
  */
-import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import React, { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { postToHost, useHostMessages } from '../shell';
 import type { ResultCell, ResultColumn, ResultSetSummary, ResultSort, ResultsToHost, ResultsToWebview } from '../../../src/shared/protocol/results';
 import { PageCache } from './pageCache';
-import { defaultWidth, formatCell, formatCount } from './format';
+import { defaultWidth, formatCount } from './format';
 import { toTsv } from '../../../src/core/run/tsv';
+import { GridBody, HEADER_HEIGHT, ROWNUM_WIDTH, contentHeight } from './gridBody';
 
-export const ROW_HEIGHT = 22;
-const HEADER_HEIGHT = 26;
-const ROWNUM_WIDTH = 64;
-/** More than the rows that can be on screen at once (plus overscan), so slot keys never collide. */
-const ROW_SLOTS = 512;
+export { ROW_HEIGHT } from './gridBody';
 
 interface Cell {
   row: number;
@@ -82,92 +79,94 @@ const HeaderCell = React.memo(function HeaderCell(props: {
   );
 });
 
-const Row = React.memo(function Row(props: {
-  index: number;
-  top: number;
-  data: ResultCell[] | undefined;
-  columns: ResultColumn[];
-  widths: number[];
-  selFrom: number;
-  selTo: number;
-  rowWidth: number;
-  onCellDown: (e: React.MouseEvent, row: number, col: number) => void;
-}) {
-  const { index, top, data, columns, widths, selFrom, selTo, rowWidth } = props;
-  return (
-    <div className={`grow ${index % 2 ? 'odd' : ''}`} role="row" aria-rowindex={index + 2} style={{ transform: `translateY(${top}px)`, width: rowWidth }}>
-      <div className="cell rownum" style={{ width: ROWNUM_WIDTH }} onMouseDown={(e) => props.onCellDown(e, index, -1)}>
-        {index + 1}
-      </div>
-      {columns.map((c, ci) => {
-        const d = formatCell(data ? data[ci] : undefined, c.kind, c.type);
-        const selected = ci >= selFrom && ci <= selTo;
-        return (
-          <div
-            key={ci}
-            role="gridcell"
-            className={selected ? `${d.className} selected` : d.className}
-            style={{ width: widths[ci] }}
-            title={d.title}
-            onMouseDown={(e) => props.onCellDown(e, index, ci)}
-          >
-            {d.text}
-          </div>
-        );
-      })}
-    </div>
-  );
-});
+/** The same array while the columns stay the same: a streaming result sends a new summary every few hundred ms. */
+function useStableColumns(columns: ResultColumn[]): ResultColumn[] {
+  const ref = useRef({ key: '', columns });
+  const key = JSON.stringify(columns);
+  if (ref.current.key !== key) ref.current = { key, columns };
+  return ref.current.columns;
+}
 
 export function Grid({ set, pageSize, sort, filter, onSort, onTotal, onSelectionText }: GridProps) {
-  const columns = set.columns;
+  const columns = useStableColumns(set.columns);
   const scrollRef = useRef<HTMLDivElement>(null);
+  const bodyRef = useRef<HTMLDivElement>(null);
+  const numsRef = useRef<HTMLDivElement>(null);
+  const body = useRef<GridBody | undefined>(undefined);
   const viewKey = `${set.id}|${sort?.column ?? ''}|${sort?.direction ?? ''}|${filter}`;
   const cache = useMemo(() => new PageCache(pageSize), [viewKey, pageSize]);
   const [total, setTotal] = useState<number | undefined>(filter ? undefined : set.rowCount);
-  const [, setTick] = useState(0);
   const [error, setError] = useState<string>();
   const [widths, setWidths] = useState<number[]>(() => columns.map((c) => defaultWidth(c.name, c.kind)));
   const [selection, setSelection] = useState<Selection>();
 
-  useEffect(() => setWidths(columns.map((c) => defaultWidth(c.name, c.kind))), [set.id, columns]);
+  // GridBody calls back outside React's render: it reads the current view through this ref.
+  const current = useRef({ cache, total, sort, filter, setId: set.id });
+  current.current = { cache, total, sort, filter, setId: set.id };
+
+  /** Asks for whatever is on screen and not loaded; with no total yet (new filter), for the first block. */
+  const request = useCallback((first: number, last: number) => {
+    const v = current.current;
+    const reqs = v.total === undefined ? v.cache.missing(0, 0, 1) : v.cache.missing(first, last, v.total);
+    for (const r of reqs) {
+      send({ type: 'results/requestPage', setId: v.setId, requestId: r.requestId, offset: r.offset, limit: r.limit, sort: v.sort, filter: v.filter || undefined });
+    }
+  }, []);
+  const requestDrawn = useCallback(() => {
+    const d = body.current?.drawnRows;
+    if (d) request(d.first, Math.max(d.first, d.last));
+  }, [request]);
+
+  useEffect(() => setWidths(columns.map((c) => defaultWidth(c.name, c.kind))), [columns]);
   useEffect(() => {
     setTotal(filter ? undefined : set.rowCount);
     setError(undefined);
     setSelection(undefined);
   }, [viewKey]);
+  // While the result is still streaming into the store, the plain view grows with it.
+  useEffect(() => {
+    if (!filter && !sort) setTotal((t) => (t === undefined || set.rowCount > t ? set.rowCount : t));
+  }, [set.rowCount]);
   useEffect(() => onTotal(total), [total, onTotal]);
 
-  const count = total ?? 0;
-  const virtualizer = useVirtualizer({
-    count,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 6,
-    scrollPaddingStart: HEADER_HEIGHT,
-  });
-  const items = virtualizer.getVirtualItems();
-  const first = items.length ? items[0].index : 0;
-  const last = items.length ? items[items.length - 1].index : 0;
+  const onCellDownRef = useRef<(e: MouseEvent, row: number, col: number) => void>(() => {});
+  useLayoutEffect(() => {
+    const b = new GridBody(scrollRef.current!, bodyRef.current!, numsRef.current!, {
+      row: (i) => current.current.cache.row(i),
+      onVisibleRows: request,
+      onCellDown: (e, row, col) => onCellDownRef.current(e, row, col),
+    });
+    body.current = b;
+    return () => {
+      b.dispose();
+      body.current = undefined;
+    };
+  }, [request]);
+  useLayoutEffect(() => body.current?.setColumns(columns, widths), [columns, widths]);
+  useLayoutEffect(() => {
+    const count = total ?? 0;
+    // Blocks cut short by the end of the rows stored at the time can now be filled further.
+    if (cache.dropIncomplete(count)) body.current?.invalidate();
+    body.current?.setCount(count);
+    requestDrawn();
+  }, [total, cache, requestDrawn]);
+  useLayoutEffect(() => {
+    body.current?.invalidate();
+    requestDrawn();
+  }, [cache, requestDrawn]);
 
   useHostMessages<ResultsToWebview>((m) => {
     if (m.type === 'results/page' && m.setId === set.id) {
-      if (cache.receive(m.requestId, m.rows, first)) {
+      if (cache.receive(m.requestId, m.rows, body.current?.drawnRows.first ?? 0)) {
         setTotal(m.totalRows);
-        setTick((t) => t + 1);
+        body.current?.invalidate(m.offset, m.offset + Math.max(pageSize, m.rows.length) - 1);
       }
     } else if (m.type === 'results/pageError' && m.setId === set.id) {
       if (cache.fail(m.requestId)) setError(m.message);
     }
   });
 
-  // Ask for whatever is on screen and not loaded; with no total yet (new filter), ask for the first block.
-  useEffect(() => {
-    const reqs = total === undefined ? cache.missing(0, 0, 1) : cache.missing(first, last, total);
-    for (const r of reqs) {
-      send({ type: 'results/requestPage', setId: set.id, requestId: r.requestId, offset: r.offset, limit: r.limit, sort, filter: filter || undefined });
-    }
-  });
+  const count = total ?? 0;
 
   const onSortClick = useCallback(
     (index: number) => {
@@ -181,35 +180,37 @@ export function Grid({ set, pageSize, sort, filter, onSort, onTotal, onSelection
     setWidths((w) => w.map((x, i) => (i === index ? width : x)));
   }, []);
 
-  const onCellDown = useCallback(
-    (e: React.MouseEvent, row: number, col: number) => {
-      if (e.button !== 0) return;
-      scrollRef.current?.focus({ preventScroll: true });
-      const wholeRow = col < 0;
-      const c0 = wholeRow ? 0 : col;
-      const c1 = wholeRow ? columns.length - 1 : col;
-      setSelection((prev) =>
-        e.shiftKey && prev
-          ? { anchor: prev.anchor, focus: { row, col: wholeRow ? (prev.anchor.col === 0 ? columns.length - 1 : 0) : col } }
-          : { anchor: { row, col: c0 }, focus: { row, col: c1 } },
-      );
-    },
-    [columns.length],
-  );
-
-  const range = selection && {
-    r0: Math.min(selection.anchor.row, selection.focus.row),
-    r1: Math.max(selection.anchor.row, selection.focus.row),
-    c0: Math.min(selection.anchor.col, selection.focus.col),
-    c1: Math.max(selection.anchor.col, selection.focus.col),
+  onCellDownRef.current = (e: MouseEvent, row: number, col: number) => {
+    if (e.button !== 0) return;
+    scrollRef.current?.focus({ preventScroll: true });
+    const wholeRow = col < 0;
+    const c0 = wholeRow ? 0 : col;
+    const c1 = wholeRow ? columns.length - 1 : col;
+    setSelection((prev) =>
+      e.shiftKey && prev
+        ? { anchor: prev.anchor, focus: { row, col: wholeRow ? (prev.anchor.col === 0 ? columns.length - 1 : 0) : col } }
+        : { anchor: { row, col: c0 }, focus: { row, col: c1 } },
+    );
   };
+
+  const range = useMemo(
+    () =>
+      selection && {
+        r0: Math.min(selection.anchor.row, selection.focus.row),
+        r1: Math.max(selection.anchor.row, selection.focus.row),
+        c0: Math.min(selection.anchor.col, selection.focus.col),
+        c1: Math.max(selection.anchor.col, selection.focus.col),
+      },
+    [selection],
+  );
+  useLayoutEffect(() => body.current?.setSelection(range), [range]);
 
   useEffect(() => {
     if (!range) return onSelectionText('');
     const rows = range.r1 - range.r0 + 1;
     const cols = range.c1 - range.c0 + 1;
     onSelectionText(rows * cols === 1 ? '1 cell selected' : `${formatCount(rows)} × ${cols} selected`);
-  }, [range?.r0, range?.r1, range?.c0, range?.c1]);
+  }, [range]);
 
   const copy = useCallback(
     (withHeader: boolean) => {
@@ -244,7 +245,7 @@ export function Grid({ set, pageSize, sort, filter, onSort, onTotal, onSelection
         col: Math.max(0, Math.min(columns.length - 1, f.col + (e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0))),
       };
       setSelection(e.shiftKey ? { anchor: selection.anchor, focus: next } : { anchor: next, focus: next });
-      virtualizer.scrollToIndex(next.row);
+      body.current?.scrollToRow(next.row);
     }
   };
 
@@ -258,7 +259,7 @@ export function Grid({ set, pageSize, sort, filter, onSort, onTotal, onSelection
         </div>
       )}
       <div ref={scrollRef} className="grid-scroll" tabIndex={0} role="grid" aria-rowcount={count + 1} aria-colcount={columns.length} onKeyDown={onKeyDown}>
-        <div className="grid-inner" style={{ width: totalWidth, height: HEADER_HEIGHT + virtualizer.getTotalSize() }}>
+        <div className="grid-inner" style={{ width: totalWidth, height: HEADER_HEIGHT + contentHeight(count) }}>
           <div className="ghead" role="row" style={{ width: totalWidth }}>
             <div className="hcell rownum" style={{ width: ROWNUM_WIDTH }} title="Select all (Ctrl/Cmd+A)" onClick={() => count && setSelection({ anchor: { row: 0, col: 0 }, focus: { row: count - 1, col: columns.length - 1 } })}>
               #
@@ -267,24 +268,9 @@ export function Grid({ set, pageSize, sort, filter, onSort, onTotal, onSelection
               <HeaderCell key={i} column={c} index={i} width={widths[i]} sort={sort} onSort={onSortClick} onResize={onResize} />
             ))}
           </div>
-          {items.map((vi) => {
-            const inSel = range && vi.index >= range.r0 && vi.index <= range.r1;
-            return (
-              <Row
-                // Keyed by slot, not by row: scrolling re-uses the same DOM rows and only their text changes.
-                key={vi.index % ROW_SLOTS}
-                index={vi.index}
-                top={HEADER_HEIGHT + vi.start}
-                data={cache.row(vi.index)}
-                columns={columns}
-                widths={widths}
-                selFrom={inSel ? range.c0 : -1}
-                selTo={inSel ? range.c1 : -2}
-                rowWidth={totalWidth}
-                onCellDown={onCellDown}
-              />
-            );
-          })}
+          {/* Filled by GridBody, never by React. */}
+          <div ref={numsRef} className="gnums" aria-hidden="true" />
+          <div ref={bodyRef} className="gbody" role="rowgroup" />
         </div>
         {total === 0 && <div className="empty-note muted">{filter ? 'No rows match the filter.' : 'The query returned no rows.'}</div>}
       </div>

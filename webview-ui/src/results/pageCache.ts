@@ -63,6 +63,21 @@ export class PageCache {
     return true;
   }
 
+  /**
+   * Drops blocks that came back shorter than a block while the result was still streaming in and that `total`
+   * rows can now fill further; true when any was dropped (they are asked for again).
+   */
+  dropIncomplete(total: number): boolean {
+    let dropped = false;
+    for (const [b, rows] of this.blocks) {
+      if (rows.length < this.blockSize && b * this.blockSize + rows.length < total) {
+        this.blocks.delete(b);
+        dropped = true;
+      }
+    }
+    return dropped;
+  }
+
   fail(requestId: number): boolean {
     const b = this.pending.get(requestId);
     if (b === undefined) return false;
