@@ -1,6 +1,7 @@
 /**
- * A private DuckDB for one profile run: file-backed in a temp directory so loaded data and spills live on disk
- * (peak RSS stays near the memory limit), with an AbortSignal wired to `interrupt()`. DuckDB is loaded lazily so
+ * A private in-memory DuckDB for one profile run: nothing is loaded (the file is read in one grouping pass, see
+ * scan.ts) and what outgrows the memory limit spills to a temp directory, so peak RSS stays near the limit. An
+ * AbortSignal is wired to `interrupt()`. DuckDB is loaded lazily so
  * requiring this module costs nothing until a profile starts.
  */
 import { randomBytes } from 'node:crypto';
@@ -53,8 +54,6 @@ export interface ProfileDbOptions {
   memoryLimit?: string;
   threads?: number;
   tempDir?: string;
-  /** Keep data on disk (true for loads of big files); false = in memory. */
-  onDisk?: boolean;
 }
 
 function interruptedMessage(err: unknown): boolean {
@@ -66,13 +65,12 @@ export async function openProfileDb(o: ProfileDbOptions = {}): Promise<ProfileDb
   const { DuckDBInstance } = await loadDuckDB();
   const dir = o.tempDir ?? tmpdir();
   const base = join(dir, `iopsdata-profile-${process.pid}-${randomBytes(6).toString('hex')}`);
-  const dbPath = o.onDisk ? `${base}.duckdb` : ':memory:';
   const threads = String(o.threads ?? Math.max(1, Math.min(4, availableParallelism())));
-  const instance = await DuckDBInstance.create(dbPath, {
+  const instance = await DuckDBInstance.create(':memory:', {
     threads,
     memory_limit: o.memoryLimit ?? '256MB',
     temp_directory: `${base}.tmp`,
-    // Rows of a loaded table need no order: lets parallel CSV loading stream without buffering.
+    // Grouped rows need no order: lets the parallel CSV scan stream without buffering.
     preserve_insertion_order: 'false',
     enable_external_access: 'true',
   });
@@ -111,11 +109,9 @@ export async function openProfileDb(o: ProfileDbOptions = {}): Promise<ProfileDb
         conn.closeSync();
         instance.closeSync();
       } catch {}
-      for (const p of [`${base}.duckdb`, `${base}.duckdb.wal`, `${base}.tmp`]) {
-        try {
-          rmSync(p, { recursive: true, force: true });
-        } catch {}
-      }
+      try {
+        rmSync(`${base}.tmp`, { recursive: true, force: true });
+      } catch {}
     },
   };
 }

@@ -71,7 +71,7 @@ export function temporalToEpoch(v: unknown): number | null {
   return Number.isNaN(ms) ? null : ms / 1000;
 }
 
-function isIntegerType(type: string): boolean {
+export function isIntegerType(type: string): boolean {
   return /^(TINYINT|SMALLINT|INTEGER|INT|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|INT2|INT4|INT8|SERIAL|BIGSERIAL|BYTEINT)\b/i.test(type.trim()) || /^NUMBER\(\d+,\s*0\)$/i.test(type.trim());
 }
 

@@ -1,9 +1,9 @@
 /**
  * profileFile: profiles a CSV/TSV, Parquet or JSON file by path with an in-process DuckDB. Phases:
  *  detect  — stat, format, CSV dialect, columns/types, first rows and a row estimate (the fast first partial);
- *  load    — CSV/JSON rows into a disk-backed table (bad lines are kept aside with line numbers); Parquet is read
- *            in place;
- *  stats / values / histograms — the shared plan in engine.ts;
+ *  load    — the one read of the file: every column grouped by value (scan.ts; bad lines are kept aside with line
+ *            numbers);
+ *  stats / values / histograms — exact statistics from those groups (scan.ts);
  *  findings — data-quality rules.
  */
 import { createReadStream } from 'node:fs';
@@ -12,7 +12,8 @@ import { createGunzip } from 'node:zlib';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CancelledError, UserError, throwIfAborted } from '../errors';
-import { emptyColumn, profileRelation } from './engine';
+import { emptyColumn } from './engine';
+import { profileGroups, scanGroups } from './scan';
 import { computeFindings } from './findings';
 import { duckdbUserError, openProfileDb, type ProfileDb } from './duckdb';
 import { columnKind, sqlString, type PlanColumn } from './sql';
@@ -219,7 +220,7 @@ export async function profileFile(path: string, options: ProfileOptions = {}, co
     throw new UserError(`Cannot profile ${path}: its first line is longer than 2 MB, so it is not a delimited table (minified JSON or binary?).`);
   }
 
-  const db = await openProfileDb({ memoryLimit: options.memoryLimit, threads: options.threads, tempDir: options.tempDir, onDisk: format !== 'parquet' });
+  const db = await openProfileDb({ memoryLimit: options.memoryLimit, threads: options.threads, tempDir: options.tempDir });
   const gzipAbort = new AbortController();
   const onOuterAbort = () => gzipAbort.abort();
   signal?.addEventListener('abort', onOuterAbort, { once: true });
@@ -253,21 +254,17 @@ export async function profileFile(path: string, options: ProfileOptions = {}, co
     mark('detect', t);
     onProgress?.('detect', clone(profile));
 
-    // Phase: load.
+    // Phase: load — the one read of the file, grouping every column by value (see scan.ts).
     t = performance.now();
     const gzipCheck = file.compression === 'gzip' ? checkGzip(path, gzipAbort.signal) : Promise.resolve(undefined);
-    let relation = source.reader;
-    if (format !== 'parquet') {
-      try {
-        await db.query(`CREATE TABLE profiled AS SELECT * FROM ${source.reader}`, signal);
-      } catch (err) {
-        if (err instanceof CancelledError) throw err;
-        throw duckdbUserError(`Cannot read ${path}`, err);
-      }
-      relation = 'profiled';
+    let groups;
+    try {
+      groups = await scanGroups(db, source.reader, source.columns, { signal });
+    } catch (err) {
+      if (err instanceof CancelledError) throw err;
+      throw duckdbUserError(`Cannot read ${path}`, err);
     }
-    const [cnt] = await db.query(`SELECT COUNT(*) AS n FROM ${relation}`, signal);
-    profile.rowCount = Number(cnt?.n ?? 0);
+    profile.rowCount = groups.rowCount;
     profile.rowCountIsEstimate = false;
     const rejected = format === 'csv' ? await readRejects(db, signal) : undefined;
     profile.rejectedRowCount = rejected?.count ?? 0;
@@ -275,10 +272,8 @@ export async function profileFile(path: string, options: ProfileOptions = {}, co
     onProgress?.('load', clone(profile));
 
     // Phases: stats, values, histograms.
-    const rel = await profileRelation(db, relation, source.columns, {
+    const rel = await profileGroups(db, groups, source.columns, {
       bins: options.bins ?? 20,
-      exactQuantileMaxRows: options.exactQuantileMaxRows ?? 500_000,
-      rowCount: profile.rowCount,
       signal,
       onPhase: (phase, columns) => {
         profile.columns = columns.map((c, i) => ({ ...c, sampleValues: profile.columns[i]?.sampleValues ?? [] }));
