@@ -2,7 +2,11 @@
  * The account feature inside the real VS Code extension host, against a loopback Supabase whose PostgREST runs on
  * a real PostgreSQL with the migrations' row-level security: the AuthenticationProvider is registered and serves
  * the session that supabase-js keeps in SecretStorage (it survives the client being rebuilt), sync uploads a
- * connection definition encrypted, and sign-out revokes the session on the server.
+ * connection definition encrypted, and sign-out revokes the session on the server. Browser sign-in (magic link,
+ * OAuth with PKCE) goes through vscode.env.asExternalUri, code-server's /callback page in the same Chromium and the
+ * extension's UriHandler; then token auto-refresh, the status bar item's states, saved queries of the History view
+ * syncing with a conflict notice, owner-only member removal, getSession after the Accounts-menu sign-in, and sign-out
+ * while offline.
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
@@ -432,6 +436,34 @@ describe('account (Supabase) in the extension host', function () {
       (await vscode.commands.executeCommand<Array<{ email: string }>>('iopsdata.account.listMembers', { quiet: true }))?.map((m) => m.email),
       ['ada@example.test', 'henry@example.test'],
     );
+  });
+
+  it("getSession: after the user signs in from the Accounts menu's request, extensions get the session (with its token)", async () => {
+    await vscode.commands.executeCommand('iopsdata.account.signOut');
+    // an extension asks without forcing a sign-in: VS Code adds "Sign in with iOpsData (Supabase)" to the Accounts menu
+    assert.equal(await vscode.authentication.getSession(PROVIDER_ID, [], {}), undefined);
+    sb.options.oauthUserEmail = 'ada@example.test';
+    // the user clicks that menu entry: VS Code asks the provider for a session (createSession) ...
+    const clicked = vscode.commands.executeCommand(`${PROVIDER_ID}:iopsdata.iopsdata:signIn0`);
+    // ... which asks how to sign in: the user picks "GitHub" (third entry) in the quick pick
+    await new Promise((r) => setTimeout(r, 1500));
+    await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+    await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    const pending = await until('the browser sign-in to start', async () => {
+      const p = (await accountState()).pendingSignIn;
+      return p?.url ? p : undefined;
+    });
+    assert.equal(pending.method, 'oauth');
+    const res = await fetch(pending.url!, { redirect: 'manual' });
+    await deliverCallback(res.headers.get('location')!);
+    await clicked;
+    const session = await until('the session through getSession', () => Promise.resolve(vscode.authentication.getSession(PROVIDER_ID, [], { silent: true })));
+    assert.equal(session.account.label, 'ada@example.test');
+    assert.equal(session.id, userId);
+    const claims = JSON.parse(Buffer.from(session.accessToken.split('.')[1], 'base64url').toString('utf8'));
+    assert.deepEqual([claims.sub, claims.role], [userId, 'authenticated'], 'the access token is the Supabase JWT');
+    assert.equal((await accountState()).storedSession, true);
   });
 
   it('sign-out while offline still clears the session from SecretStorage; online it also revokes it on the server', async () => {
