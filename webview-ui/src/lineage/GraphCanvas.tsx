@@ -86,7 +86,7 @@ export function GraphCanvas(p: Props) {
     const vis = visibleRect(p.view, size.w, size.h);
     const detail = detailFor(p.view.k);
     if (!win || win.layout !== p.layout || win.detail !== detail || !contains(win.rect, vis)) {
-      setWin({ rect: expand(vis, 0.5), detail, layout: p.layout });
+      setWin({ rect: expand(vis, 0.35), detail, layout: p.layout });
     }
   }, [p.view, size, p.layout, win]);
 
@@ -132,7 +132,11 @@ export function GraphCanvas(p: Props) {
         if (!d.moved) {
           d.moved = true;
           // Captured only once it is a drag: capturing on pointerdown would retarget the click away from the node.
-          svgRef.current!.setPointerCapture(d.id);
+          try {
+            svgRef.current!.setPointerCapture(d.id);
+          } catch {
+            // The pointer is already gone (released outside the window): the drag simply ends at pointerup.
+          }
           svgRef.current!.classList.add('dragging');
         }
         p.setView((v) => ({ ...v, x: d.vx + dx, y: d.vy + dy }));
@@ -211,9 +215,18 @@ const Layer = memo(function Layer({ ix, layout, shapes, rect, detail, path, sele
   };
 
   const nodes: React.ReactNode[] = [];
+  // Overview (detail 0): every box of a kind is one <path>, so a fitted 1,000-node graph is a handful of elements.
+  const overview = new Map<string, string[]>();
   for (const n of ix.graph.nodes) {
     const pl = layout.nodes.get(n.id);
     if (!pl || !intersects(rect, pl.x, pl.y, pl.x + pl.width, pl.y + pl.height)) continue;
+    const marked = matches.has(n.id) || current === n.id || focus === n.id;
+    if (detail === 0 && !marked) {
+      const list = overview.get(n.kind) ?? [];
+      list.push(`M${Math.round(pl.x)} ${Math.round(pl.y)}h${Math.round(pl.width)}v${Math.round(pl.height)}h${-Math.round(pl.width)}z`);
+      overview.set(n.kind, list);
+      continue;
+    }
     const cls = ['lineage-node', `kind-${n.kind}`];
     if (matches.has(n.id)) cls.push('match');
     if (current === n.id) cls.push('current');
@@ -258,6 +271,9 @@ const Layer = memo(function Layer({ ix, layout, shapes, rect, detail, path, sele
       {columnD && <path className="lineage-edges column" d={columnD} />}
       {hot.map((s) => (
         <path key={s.index} className="lineage-edge hot" d={s.d} />
+      ))}
+      {[...overview].map(([kind, d]) => (
+        <path key={kind} className={`lineage-overview kind-${kind}`} d={d.join('')} />
       ))}
       {nodes}
     </>

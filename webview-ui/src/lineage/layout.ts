@@ -1,7 +1,7 @@
 /**
  * Left-to-right layout of a lineage graph. dagre (the maintained fork, @dagrejs/dagre) lays out graphs of up to
- * DAGRE_MAX_NODES; it minimises crossings well but its cost grows much faster than the graph (hundreds of ms at
- * 300 nodes and many seconds at 1,000 on the reference 2-core machine, measured in test/bench/lineageView.bench.ts),
+ * DAGRE_MAX_NODES; it minimises crossings well but its cost grows much faster than the graph (about a second at
+ * 250 nodes and many seconds at 1,000 on the reference 2-core machine, measured in test/bench/lineageView.bench.ts),
  * so bigger graphs (a whole large dbt project) get a linear-time layered layout with the same look: longest-path
  * ranks, a few barycentre sweeps to order each rank, nodes placed next to their inputs.
  */
@@ -16,7 +16,7 @@ export const MAX_WIDTH = 340;
 const RANK_SEP = 90;
 const NODE_SEP = 22;
 const MARGIN = 20;
-export const DAGRE_MAX_NODES = 250;
+export const DAGRE_MAX_NODES = 150;
 
 export interface Placed {
   id: string;
