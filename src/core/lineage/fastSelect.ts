@@ -29,13 +29,19 @@ const RESERVED = new Set([
   'CURRENT', 'AT', 'ZONE', 'DEFAULT', 'EXCLUDE', 'REPLACE', 'RENAME', 'RETURNING', 'CONNECT', 'START', 'PRIOR',
   'MATCH_RECOGNIZE', 'QUALIFY', 'OPTION', 'IGNORE', 'RESPECT', 'NULLS', 'FIRST', 'LAST', 'ASC', 'DESC', 'RECURSIVE',
   'MATERIALIZED', 'UNNEST', 'EXPLODE', 'LOCAL', 'GLOBAL', 'INSERT', 'UPDATE', 'DELETE', 'MERGE', 'CREATE', 'DROP',
-  'ALTER', 'TRUNCATE', 'GRANT', 'KEY', 'PRIMARY', 'REFERENCES', 'CHECK', 'CONSTRAINT', 'UNIQUE', 'INDEX', 'VIEW',
+  'ALTER', 'TRUNCATE', 'GRANT', 'PRIMARY', 'REFERENCES', 'CHECK', 'CONSTRAINT', 'UNIQUE', 'INDEX', 'VIEW',
   'USER', 'LEVEL', 'ROWNUM', 'SYSDATE', 'OUTPUT', 'TRY_CAST', 'SAFE_CAST', 'CONVERT', 'EXTRACT', 'SUBSTRING', 'TRIM',
-  'POSITION', 'OVERLAY', 'FLATTEN',
-  'DATE', 'TIME', 'TIMESTAMP', 'DATETIME', 'YEAR', 'QUARTER', 'MONTH', 'WEEK', 'DAY', 'HOUR', 'MINUTE', 'SECOND',
-  'EPOCH', 'DOW', 'DOY', 'MILLISECOND', 'MICROSECOND', 'NANOSECOND', 'DAYOFWEEK', 'DAYOFYEAR', 'ISODOW', 'ISOWEEK',
-  'ISOYEAR', 'TYPE', 'SESSION_USER', 'SYSTEM_USER', 'CURRENT_USER', 'CURRENT_ROLE', 'CURRENT_SCHEMA',
+  'POSITION', 'OVERLAY', 'FLATTEN', 'SESSION_USER', 'SYSTEM_USER', 'CURRENT_USER', 'CURRENT_ROLE', 'CURRENT_SCHEMA',
 ]);
+
+/**
+ * Date parts: ordinary column names (`day`, `month` are common), except as a bare argument of a date function —
+ * DATEADD(day, -1, d), DATE_DIFF(a, b, DAY), DATE_TRUNC(d, MONTH) — where they are keywords, not columns.
+ */
+const DATE_PARTS = new Set(['YEAR', 'QUARTER', 'MONTH', 'WEEK', 'DAY', 'HOUR', 'MINUTE', 'SECOND', 'EPOCH', 'DOW', 'DOY',
+  'MILLISECOND', 'MICROSECOND', 'NANOSECOND', 'DAYOFWEEK', 'DAYOFYEAR', 'ISODOW', 'ISOWEEK', 'ISOYEAR', 'DATE', 'TIME',
+  'DATETIME', 'TIMESTAMP']);
+const DATE_FUNCTION = /^(date|time|timestamp|datetime)_?(add|sub|diff|trunc|part|bucket)$|^(timestampadd|timestampdiff|last_day|datename|date_from_parts)$/i;
 
 /** Words that begin a clause: never an alias, even after AS. */
 const CLAUSE_START = new Set(['SELECT', 'FROM', 'WHERE', 'GROUP', 'HAVING', 'ORDER', 'LIMIT', 'OFFSET', 'UNION', 'INTERSECT',
@@ -785,13 +791,14 @@ class Reader {
         return { type: 'cast', expr, loc: loc(start, this.t[this.i - 1]) };
       }
       case 'DATE':
+      case 'TIME':
       case 'TIMESTAMP':
-        // Typed literals: DATE '2024-01-01'.
+        // Typed literals: DATE '2024-01-01'; otherwise a column or a function of that name.
         if (this.peek(1)?.kind === 'string') {
           this.i += 2;
           return { type: 'literal' };
         }
-        throw GIVE_UP;
+        break;
     }
     if (NILADIC.has(w)) {
       if (this.punct('(', 1)) throw GIVE_UP;
@@ -844,10 +851,10 @@ class Reader {
     } else if (this.punct(')')) args = { value: [] };
     else {
       if (!this.take('DISTINCT')) this.take('ALL');
-      const list = [this.argument()];
+      const list = [this.argument(start.value)];
       while (this.punct(',')) {
         this.i++;
-        list.push(this.argument());
+        list.push(this.argument(start.value));
       }
       // last_value(x IGNORE NULLS), string_agg(x, ',' ORDER BY y), ARRAY_AGG(x ORDER BY y)
       if (this.word() === 'IGNORE' || this.word() === 'RESPECT') {
@@ -889,7 +896,11 @@ class Reader {
   }
 
   /** A function argument; `name => value` (Snowflake FLATTEN, named arguments) keeps only the value. */
-  private argument(): Node {
+  private argument(fn?: string): Node {
+    if (fn && DATE_FUNCTION.test(fn) && DATE_PARTS.has(this.word()) && (this.punct(',', 1) || this.punct(')', 1))) {
+      this.i++;
+      return { type: 'literal' };
+    }
     const a = this.peek(1);
     const b = this.peek(2);
     if (this.peek()?.kind === 'word' && isPunct(a, '=') && isPunct(b, '>') && a!.end === b!.start) this.i += 3;

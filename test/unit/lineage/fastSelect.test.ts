@@ -83,6 +83,8 @@ const READ: Array<[Dialect, string]> = [
   ['duckdb', 'SELECT * EXCLUDE (a) FROM t'],
   ['postgres', "SELECT string_agg(name, ',' ORDER BY name) AS names FROM t"],
   ['postgres', 'SELECT round(avg(price), 2) AS p, percentile_cont(0.5) WITHIN GROUP (ORDER BY price) AS med FROM t'],
+  ['postgres', 'SELECT day, type, key, date, month, t.year FROM t'],
+  ['mysql', 'SELECT `date`, day FROM t'],
 ];
 
 /** Syntax the reader leaves to node-sql-parser (dialect extensions, clauses it does not model, invalid SQL). */
@@ -175,6 +177,17 @@ describe('lineage: fast SELECT reader', () => {
     ]);
     assert.deepEqual(analyse('SELECT x FROM generate_series(1, 10) AS x', 'postgres', true), [{ edges: [], used: [] }]);
     assert.deepEqual(analyse('SELECT a.id FROM a LEFT SEMI JOIN b ON a.id = b.id', 'sparksql', true), [{ edges: ['a.id -> id'], used: ['a.id', 'b.id'] }]);
+  });
+
+  it('date parts are keywords inside date functions and column names elsewhere', () => {
+    // node-sql-parser reads `day` in DATEADD(day, …) as a column of o; it is the unit being added.
+    assert.deepEqual(analyse('SELECT DATEADD(day, -30, o.d) AS x, DATEDIFF(month, o.a, o.b) AS m FROM o', 'tsql', true)[0].edges, ['o.a -> m', 'o.b -> m', 'o.d -> x']);
+    assert.deepEqual(analyse('SELECT DATE_TRUNC(d, MONTH) AS m, DATE_DIFF(a, b, DAY) AS dd, DATE(ts) AS day FROM t', 'bigquery', true)[0].edges, [
+      't.a -> dd', 't.b -> dd', 't.d -> m', 't.ts -> day',
+    ]);
+    assert.deepEqual(analyse("SELECT date_trunc('month', d) AS m, dateadd(day, 1, d) AS n, coalesce(day, 0) AS dd FROM t", 'snowflake', true)[0].edges, [
+      't.d -> m', 't.d -> n', 't.day -> dd',
+    ]);
   });
 
   it('names unaliased expressions as written', () => {
