@@ -5,12 +5,12 @@
  */
 import { strict as assert } from 'node:assert';
 import { createServer, type Server } from 'node:http';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { renderWebviewHtml } from '../../../src/webviews/html';
+import { buildWebviewBundle } from '../../helpers/webviewPage';
 import type { ChartsInitialState, ChartSpec, ExportChartMessage } from '../../../src/shared/protocol';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
@@ -145,24 +145,10 @@ describe('charts webview in Chromium (real CSP)', function () {
   let browser: Browser;
   let server: Server;
   let base = '';
-  let bundleDir = '';
   const pages = new Map<string, { state: ChartsInitialState; theme: 'dark' | 'light' }>();
 
   before(async () => {
-    bundleDir = mkdtempSync(join(tmpdir(), 'iopsdata-charts-'));
-    const esbuild = await import('esbuild');
-    await esbuild.build({
-      entryPoints: { charts: join(ROOT, 'webview-ui/src/charts/main.tsx') },
-      outdir: bundleDir,
-      bundle: true,
-      platform: 'browser',
-      format: 'iife',
-      target: 'es2022',
-      jsx: 'automatic',
-      loader: { '.css': 'css', '.svg': 'text' },
-      define: { 'process.env.NODE_ENV': '"production"' },
-      logLevel: 'silent',
-    });
+    const bundleDir = await buildWebviewBundle('charts');
     server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       if (url.pathname === '/charts.js' || url.pathname === '/charts.css') {
@@ -193,7 +179,6 @@ describe('charts webview in Chromium (real CSP)', function () {
   after(async () => {
     await browser?.close();
     await new Promise((r) => server?.close(r));
-    if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
   });
 
   /** Opens a chart page; collects console output, page errors and CSP violations. */
