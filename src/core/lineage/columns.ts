@@ -9,7 +9,7 @@
  */
 import type { Dialect } from './dialects';
 import { PARSER_DATABASE } from './dialects';
-import { fastParse } from './fastSelect';
+import { DATE_FUNCTION, DATE_PARTS, fastParse } from './fastSelect';
 import { matchParen, tokenize } from './tokens';
 import type { ColumnEdge, SchemaMap } from './types';
 
@@ -563,6 +563,13 @@ class Tracer {
       }
       if (n.ast || n.type === 'select') {
         for (const c of this.query(n.ast ?? n, env)) for (const s of c.sources) out.add(s);
+        return;
+      }
+      if (n.type === 'function' && Array.isArray(n.args?.value) && DATE_FUNCTION.test(String(text(n.name?.name?.[0]) ?? n.name ?? ''))) {
+        // DATEADD(day, …) as node-sql-parser reads it: `day` is the unit, not a column.
+        const isUnit = (a: Node) => a?.type === 'column_ref' && !a.table && DATE_PARTS.has(String(text(a.column) ?? '').toUpperCase());
+        visit(n.args.value.filter((a: Node) => !isUnit(a)));
+        for (const [k, v] of Object.entries(n)) if (k !== 'args' && k !== 'loc' && v && typeof v === 'object') visit(v);
         return;
       }
       for (const [k, v] of Object.entries(n)) if (k !== 'loc' && v && typeof v === 'object') visit(v);

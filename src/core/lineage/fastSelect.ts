@@ -38,10 +38,10 @@ const RESERVED = new Set([
  * Date parts: ordinary column names (`day`, `month` are common), except as a bare argument of a date function —
  * DATEADD(day, -1, d), DATE_DIFF(a, b, DAY), DATE_TRUNC(d, MONTH) — where they are keywords, not columns.
  */
-const DATE_PARTS = new Set(['YEAR', 'QUARTER', 'MONTH', 'WEEK', 'DAY', 'HOUR', 'MINUTE', 'SECOND', 'EPOCH', 'DOW', 'DOY',
+export const DATE_PARTS = new Set(['YEAR', 'QUARTER', 'MONTH', 'WEEK', 'DAY', 'HOUR', 'MINUTE', 'SECOND', 'EPOCH', 'DOW', 'DOY',
   'MILLISECOND', 'MICROSECOND', 'NANOSECOND', 'DAYOFWEEK', 'DAYOFYEAR', 'ISODOW', 'ISOWEEK', 'ISOYEAR', 'DATE', 'TIME',
   'DATETIME', 'TIMESTAMP']);
-const DATE_FUNCTION = /^(date|time|timestamp|datetime)_?(add|sub|diff|trunc|part|bucket)$|^(timestampadd|timestampdiff|last_day|datename|date_from_parts)$/i;
+export const DATE_FUNCTION = /^(date|time|timestamp|datetime)_?(add|sub|diff|trunc|part|bucket)$|^(timestampadd|timestampdiff|last_day|datename|date_from_parts)$/i;
 
 /** Words that begin a clause: never an alias, even after AS. */
 const CLAUSE_START = new Set(['SELECT', 'FROM', 'WHERE', 'GROUP', 'HAVING', 'ORDER', 'LIMIT', 'OFFSET', 'UNION', 'INTERSECT',
