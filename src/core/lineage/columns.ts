@@ -364,6 +364,8 @@ function text(x: Node): string | undefined {
 
 class Tracer {
   private readonly used = new Set<string>();
+  /** FROM relations of the enclosing SELECTs, innermost last: correlated subqueries and LATERAL read them. */
+  private readonly scopes: Relation[][] = [];
   /** The text the current AST was parsed from: unaliased expressions are named by their source text, as written. */
   sql = '';
   constructor(private readonly ctx: ColumnContext) {}
@@ -456,7 +458,17 @@ class Tracer {
 
   private select(q: Node, env: Env): OutCol[] {
     if (q.type !== 'select') return q.ast ? this.query(q.ast, env) : [];
-    const rels = this.fromRelations(q.from ?? [], env);
+    const rels: Relation[] = [];
+    this.scopes.push(rels);
+    try {
+      return this.selectIn(q, env, rels);
+    } finally {
+      this.scopes.pop();
+    }
+  }
+
+  private selectIn(q: Node, env: Env, rels: Relation[]): OutCol[] {
+    this.fromRelations(q.from ?? [], env, rels);
     const outs: OutCol[] = [];
     const columns = q.columns === '*' ? [{ expr: { type: 'column_ref', table: null, column: '*' } }] : q.columns ?? [];
     columns.forEach((c: Node, k: number) => {
@@ -484,8 +496,7 @@ class Tracer {
     if (clause) this.exprSources(clause, rels, env);
   }
 
-  private fromRelations(from: Node[], env: Env): Relation[] {
-    const rels: Relation[] = [];
+  private fromRelations(from: Node[], env: Env, rels: Relation[] = []): Relation[] {
     for (const f of from) {
       if (!f || typeof f !== 'object') continue;
       const before = rels.length;
@@ -587,6 +598,10 @@ class Tracer {
       const q = qualifier.toLowerCase();
       candidates = rels.filter((r) => r.key === q);
       if (!candidates.length) candidates = rels.filter((r) => r.table?.toLowerCase().split('.').pop() === q.split('.').pop());
+      // A correlated reference to an enclosing query's table (`WHERE m.id = base.id`, LATERAL (… c.id)).
+      for (let k = this.scopes.length - 1; k >= 0 && !candidates.length; k--) {
+        if (this.scopes[k] !== rels) candidates = this.scopes[k].filter((r) => r.key === q);
+      }
     } else if (rels.length === 1) candidates = rels;
     else {
       // Unqualified in a join: the relation that is known to have it; else the only one whose columns are unknown.

@@ -129,6 +129,14 @@ describe('lineage: column level', () => {
     assert.deepEqual(st.problem, { message: "unexpected 'SELECT' at line 1, column 8", line: 0, column: 7 });
   });
 
+  it('correlated subqueries and LATERAL joins use the outer query\'s columns (used, not copied)', () => {
+    const st = analyzeScript('INSERT INTO t SELECT id, (SELECT max(v) FROM m WHERE m.id = base.id) AS top FROM base WHERE EXISTS (SELECT 1 FROM u WHERE u.k = base.k)', { dialect: 'postgres' }).statements[0];
+    assert.deepEqual(st.columnLineage.map((e) => `${e.source} -> ${e.target}`).sort(), ['base.id -> t.id', 'm.v -> t.top']);
+    assert.deepEqual([...st.columnsUsed].sort(), ['base.id', 'base.k', 'm.id', 'm.v', 'u.k']);
+    const lateral = analyzeScript('SELECT c.id, l.total FROM customers c JOIN LATERAL (SELECT sum(amount) AS total FROM orders o WHERE o.cid = c.id) l ON true', { dialect: 'postgres' }).statements[0];
+    assert.deepEqual([...lateral.columnsUsed].sort(), ['customers.id', 'orders.amount', 'orders.cid']);
+  });
+
   it('DDL and DELETE carry no column flow and no error', () => {
     for (const sql of ['CREATE TABLE t (a int)', 'DELETE FROM t WHERE a = 1', 'DROP TABLE t']) {
       const st = analyzeScript(sql).statements[0];
