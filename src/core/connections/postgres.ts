@@ -301,7 +301,13 @@ export class PostgresConnection implements Connection {
     };
     let columns: ColumnInfo[];
     try {
-      await this.exec(client, `DECLARE ${cursor} NO SCROLL CURSOR FOR ${st.text}`, options.signal);
+      const declare = `DECLARE ${cursor} NO SCROLL CURSOR FOR `;
+      try {
+        await this.exec(client, declare + st.text, options.signal);
+      } catch (err) {
+        // The server's error position counts from the start of DECLARE; the user's statement starts after it.
+        throw shiftPosition(err, declare.length);
+      }
       const probe = await this.exec(client, `FETCH FORWARD ${batchSize} FROM ${cursor}`, options.signal);
       columns = await this.columnsOf(client, probe.fields ?? []);
       let pending: unknown[][] | undefined = probe.rows as unknown[][];
@@ -397,6 +403,17 @@ export class PostgresConnection implements Connection {
     this.client = undefined;
     await c?.end().catch(() => {});
   }
+}
+
+/** Moves a PostgreSQL error `position` (1-based, a string in node-postgres) back by `chars`; drops it if it falls before. */
+function shiftPosition(err: unknown, chars: number): unknown {
+  for (const e of [err, (err as { cause?: unknown })?.cause] as { position?: string }[]) {
+    if (!e || typeof e !== 'object' || e.position === undefined) continue;
+    const p = Number.parseInt(e.position, 10) - chars;
+    if (Number.isFinite(p) && p >= 1) e.position = String(p);
+    else delete e.position;
+  }
+  return err;
 }
 
 export function quoteLiteral(s: string): string {

@@ -316,3 +316,91 @@ describe('run feature: timeout, cancel, dropped connection, write confirmation (
     }
   });
 });
+
+describe('run feature: database errors become diagnostics at the reported position in multi-statement files (extension host)', function () {
+  this.timeout(120_000);
+  const ws = vscode.workspace.workspaceFolders![0].uri.fsPath;
+  let pg: PostgresServer | undefined;
+
+  async function openSql(name: string, text: string, connectionId: string): Promise<vscode.TextDocument> {
+    const file = path.join(ws, name);
+    fs.writeFileSync(file, text);
+    const doc = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('iopsdata.connections.selectForEditor', doc.uri, connectionId);
+    return doc;
+  }
+  /** Runs the file and returns the one diagnostic as [line, character, underlined text]. */
+  async function diagnosticOf(doc: vscode.TextDocument, command = 'iopsdata.run.file', ...args: unknown[]): Promise<[number, number, string, string]> {
+    const outcome = (await vscode.commands.executeCommand(command, ...(args.length ? args : [doc.uri]))) as Outcome;
+    assert.equal(outcome.status, 'error');
+    const diags = (await state()).diagnostics.get(doc.uri) ?? [];
+    assert.equal(diags.length, 1, JSON.stringify(diags));
+    return [diags[0].range.start.line, diags[0].range.start.character, doc.getText(diags[0].range), diags[0].message];
+  }
+  const runLenses = async (doc: vscode.TextDocument) =>
+    ((await vscode.commands.executeCommand('vscode.executeCodeLensProvider', doc.uri)) as vscode.CodeLens[]).filter((l) => l.command?.command === 'iopsdata.run.statement');
+
+  before(async () => {
+    await vscode.extensions.getExtension('iopsdata.iopsdata')!.activate();
+    try {
+      pg = await startPostgres();
+    } catch {
+      return;
+    }
+    pg.psql('CREATE TABLE public.items (id int PRIMARY KEY, name text);');
+    const url = new URL(pg.url);
+    await vscode.commands.executeCommand('iopsdata.connections.add', { id: 'itest-pgpos', name: 'ITest PG positions', kind: 'postgres', host: url.hostname, port: Number(url.port), database: 'postgres', user: 'postgres', sslMode: 'disable', password: 'postgres' });
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('iopsdata.connections.remove', 'itest-pgpos', { confirm: false });
+    await pg?.stop();
+  });
+
+  it('PostgreSQL: an unknown column in the third statement of a file, after non-ASCII text', async function () {
+    if (!pg) this.skip();
+    const doc = await openSql(
+      'itest-pos-pg.sql',
+      "SELECT 1;\n\n-- née, ünïcödé before the error\nSELECT 'é' AS e, 2;\nSELECT id,\n       'ça' AS c, nme\n  FROM items;\nSELECT 4;\n",
+      'itest-pgpos',
+    );
+    const [line, ch, text, message] = await diagnosticOf(doc);
+    assert.deepEqual([line, ch, text], [5, 18, 'nme']);
+    assert.match(message, /column "nme" does not exist/);
+  });
+
+  it('PostgreSQL: a syntax error, run through the statement CodeLens', async function () {
+    if (!pg) this.skip();
+    const doc = await openSql('itest-pos-pg2.sql', 'SELECT 1;\n  SELECT name\n    FROM items\n   WHERE id = = 3;\n', 'itest-pgpos');
+    const lenses = await runLenses(doc);
+    const [line, ch, text, message] = await diagnosticOf(doc, 'iopsdata.run.statement', ...lenses[1].command!.arguments!);
+    assert.deepEqual([line, ch, text], [3, 14, '=']);
+    assert.match(message, /syntax error at or near "="/);
+  });
+
+  it('PostgreSQL: an error in a statement that is not a SELECT (no cursor) keeps its position', async function () {
+    if (!pg) this.skip();
+    const doc = await openSql('itest-pos-pg3.sql', 'SELECT 1;\nEXPLAIN SELECT\n  missing_col FROM items;\n', 'itest-pgpos');
+    const [line, ch, text] = await diagnosticOf(doc);
+    assert.deepEqual([line, ch, text], [2, 2, 'missing_col']);
+  });
+
+  it('DuckDB: an unknown column in the third statement of a file, after non-ASCII text', async () => {
+    const doc = await openSql(
+      'itest-pos-duck.sql',
+      "SELECT 1;\n\n-- née, ünïcödé before the error\nSELECT 'é' AS e, 2;\nSELECT i,\n       'ça' AS c, nme\n  FROM range(3) t(i);\nSELECT 4;\n",
+      'workspace-files',
+    );
+    const [line, ch, text, message] = await diagnosticOf(doc);
+    assert.deepEqual([line, ch, text], [5, 18, 'nme']);
+    assert.match(message, /nme/);
+  });
+
+  it('DuckDB: a syntax error on a later line, run through the statement CodeLens', async () => {
+    const doc = await openSql('itest-pos-duck2.sql', 'SELECT 1;\n  SELECT i\n    FROM range(3) t(i)\n   WHERE i = = 3;\n', 'workspace-files');
+    const lenses = await runLenses(doc);
+    const [line, ch, text, message] = await diagnosticOf(doc, 'iopsdata.run.statement', ...lenses[1].command!.arguments!);
+    assert.deepEqual([line, ch, text], [3, 13, '=']);
+    assert.match(message, /syntax error at or near "="/);
+  });
+});

@@ -186,6 +186,23 @@ describe('PostgreSQL adapter (real server)', function () {
     assert.deepEqual((await c.query('select 7')).rows, [[7]]);
   });
 
+  it('error positions count from the start of the statement, also when it runs through a cursor', async () => {
+    const c = open();
+    const sql = 'select 1,\n  nme from accounts';
+    const position = async (p: Promise<unknown>) => {
+      try {
+        await p;
+      } catch (err) {
+        return (err as { cause?: { position?: string } }).cause?.position;
+      }
+      return 'no error';
+    };
+    const expected = String(sql.indexOf('nme') + 1);
+    assert.equal(await position(c.stream(sql)), expected);
+    assert.equal(await position(c.query(sql)), expected);
+    assert.equal(await position(c.query(sql, { maxRows: 10 })), expected);
+  });
+
   it('catalog: schemas, tables/views with estimates and comments, columns with PK', async () => {
     const c = open();
     const schemas = await c.listSchemas();
