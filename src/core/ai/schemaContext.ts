@@ -107,40 +107,84 @@ export interface RankedTable {
   score: number;
 }
 
+/** What ranking needs from a table, independent of the question: computed once per snapshot, not per question. */
+interface TableTerms {
+  name: string[];
+  /** The table's name as a join target: `customers` → `customer`. */
+  joinKey: string;
+  /** Stems of every column name, in column order (repeats kept: each one counts). */
+  columns: string[];
+  comment?: Set<string>;
+  columnComments: Set<string>[];
+  /** Tables this one points at through `<x>_id` columns, as join keys. */
+  references: string[];
+}
+
+const termsCache = new WeakMap<CatalogSnapshot, TableTerms[]>();
+const collator = new Intl.Collator();
+
+function termsOf(snapshot: CatalogSnapshot): TableTerms[] {
+  let terms = termsCache.get(snapshot);
+  if (terms && terms.length === snapshot.tables.length) return terms;
+  terms = snapshot.tables.map((table) => {
+    const name = stems(table.name);
+    const references: string[] = [];
+    for (const c of table.columns) {
+      const m = /^(.+?)_?id$/i.exec(c.name);
+      if (m) references.push(stems(m[1]).join('_'));
+    }
+    return {
+      name,
+      joinKey: name.join('_'),
+      columns: table.columns.flatMap((c) => stems(c.name)),
+      comment: table.comment ? new Set(stems(table.comment)) : undefined,
+      columnComments: table.columns.filter((c) => c.comment).map((c) => new Set(stems(c.comment!))),
+      references,
+    };
+  });
+  termsCache.set(snapshot, terms);
+  return terms;
+}
+
 /**
  * Scores tables by overlap between the question and the table's name (strongest), column names and comments, then
  * pulls in tables the best ones join to (a `customer_id` column brings `customers`), so joins stay possible.
+ * The question-independent part (stems of names and comments) is cached per snapshot: a 1,000-table catalog is
+ * ranked for every question against the same cached snapshot.
  */
 export function rankTables(snapshot: CatalogSnapshot, question: string): RankedTable[] {
   const q = new Set(stems(question));
-  const scored = snapshot.tables.map((table) => {
+  const terms = termsOf(snapshot);
+  const scored = snapshot.tables.map((table, i) => {
+    const t = terms[i];
     let score = 0;
-    const nameStems = stems(table.name);
-    for (const s of nameStems) if (q.has(s)) score += 4;
-    if (nameStems.length && nameStems.every((s) => q.has(s))) score += 3;
+    for (const s of t.name) if (q.has(s)) score += 4;
+    if (t.name.length && t.name.every((s) => q.has(s))) score += 3;
     let columnHits = 0;
-    for (const c of table.columns) for (const s of stems(c.name)) if (q.has(s)) columnHits++;
+    for (const s of t.columns) if (q.has(s)) columnHits++;
     score += Math.min(columnHits, 6);
-    if (table.comment) for (const s of new Set(stems(table.comment))) if (q.has(s)) score += 0.5;
-    for (const c of table.columns) if (c.comment) for (const s of new Set(stems(c.comment))) if (q.has(s)) score += 0.25;
+    if (t.comment) for (const s of t.comment) if (q.has(s)) score += 0.5;
+    for (const set of t.columnComments) for (const s of set) if (q.has(s)) score += 0.25;
     return { table, score };
   });
   // Join neighbours: a relevant table's <x>_id column points at table x (or xs).
   const byStem = new Map<string, RankedTable[]>();
-  for (const r of scored) for (const key of [stems(r.table.name).join('_')]) byStem.set(key, [...(byStem.get(key) ?? []), r]);
+  scored.forEach((r, i) => {
+    const list = byStem.get(terms[i].joinKey);
+    if (list) list.push(r);
+    else byStem.set(terms[i].joinKey, [r]);
+  });
   const bonus = new Map<RankedTable, number>();
-  for (const r of scored) {
-    if (r.score <= 0) continue;
-    for (const c of r.table.columns) {
-      const m = /^(.+?)_?id$/i.exec(c.name);
-      if (!m) continue;
-      for (const target of byStem.get(stems(m[1]).join('_')) ?? []) {
+  scored.forEach((r, i) => {
+    if (r.score <= 0) return;
+    for (const key of terms[i].references) {
+      for (const target of byStem.get(key) ?? []) {
         if (target !== r) bonus.set(target, Math.max(bonus.get(target) ?? 0, r.score * 0.3));
       }
     }
-  }
+  });
   for (const [r, b] of bonus) r.score += b;
-  return scored.sort((a, b) => b.score - a.score || a.table.columns.length - b.table.columns.length || a.table.name.localeCompare(b.table.name));
+  return scored.sort((a, b) => b.score - a.score || a.table.columns.length - b.table.columns.length || collator.compare(a.table.name, b.table.name));
 }
 
 // ---------------------------------------------------------------------------------------------- rendering
@@ -150,7 +194,19 @@ export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
+const renderCache = new WeakMap<SnapshotTable, string>();
+
 export function renderTable(t: SnapshotTable, includeSamples = false): string {
+  // Sample values are added to a table later (addSampleValues), so only the plain rendering is cached.
+  if (!includeSamples) {
+    let text = renderCache.get(t);
+    if (text === undefined) renderCache.set(t, (text = renderTableText(t, false)));
+    return text;
+  }
+  return renderTableText(t, true);
+}
+
+function renderTableText(t: SnapshotTable, includeSamples: boolean): string {
   const head = `TABLE ${t.schema}.${t.name}${t.kind === 'view' ? ' (view)' : ''}${t.rowEstimate !== undefined ? ` -- ~${t.rowEstimate} rows` : ''}${t.comment ? ` -- ${t.comment}` : ''}`;
   const cols = t.columns.map((c) => {
     const parts = [`  ${c.name} ${c.type}`];
