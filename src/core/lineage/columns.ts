@@ -139,13 +139,13 @@ export interface QueryTrace {
  * Output columns of one query text (a SELECT, possibly with WITH), for statements whose data flow is assembled from
  * pieces (MERGE branches, COPY/UNLOAD queries, multi-table INSERT). Returns the parse problem when it cannot be read.
  */
-export function traceQuery(sql: string, dialect: Dialect, ctx: ColumnContext): QueryTrace | { problem: string } {
+export function traceQuery(sql: string, dialect: Dialect, ctx: ColumnContext): QueryTrace | { problem: string; offset: number } {
   const parsed = parse(sql, dialect);
-  if ('problem' in parsed) return { problem: parsed.problem.message };
+  if ('problem' in parsed) return { problem: parsed.problem.message, offset: parsed.problem.offset };
   const tracer = new Tracer(ctx);
   tracer.sql = parsed.text;
   const ast = firstStatement(parsed.ast);
-  if (ast?.type !== 'select' && !ast?.ast) return { problem: 'not a query' };
+  if (ast?.type !== 'select' && !ast?.ast) return { problem: 'not a query', offset: 0 };
   const columns = tracer.query(ast, new Map()).map((c) => ({ name: c.name, sources: [...c.sources] }));
   return { columns, columnsUsed: tracer.usedColumns() };
 }

@@ -43,7 +43,7 @@ class Flow {
   private readonly edges: ColumnResult['edges'] = [];
   private readonly seen = new Set<string>();
   private readonly used = new Set<string>();
-  private problem: string | undefined;
+  private problem: { message: string; line?: number; column?: number } | undefined;
 
   constructor(readonly sql: string, readonly dialect: Dialect, readonly ctx: ColumnContext) {}
 
@@ -51,11 +51,24 @@ class Flow {
     return lo < hi ? this.sql.slice(t[lo].start, t[hi - 1].end) : '';
   }
 
-  /** Traces a query; on a parse problem records it (the statement becomes partial) and returns undefined. */
-  trace(query: string, what: string): QueryTrace | undefined {
+  /**
+   * Traces a query; on a parse problem records it (the statement becomes partial) and returns undefined. `at` is
+   * where the query's text starts in the statement: exact when the query is a slice of it, else where the clause the
+   * query was assembled from begins.
+   */
+  trace(query: string, what: string, at?: { start: number; exact: boolean }): QueryTrace | undefined {
     const r = traceQuery(query, this.dialect, this.ctx);
     if ('problem' in r) {
-      this.fail(`${what}: ${r.problem}`);
+      if (!this.problem) {
+        const abs = at ? Math.min(this.sql.length, at.start + (at.exact ? r.offset : 0)) : undefined;
+        if (abs === undefined) this.problem = { message: `${what}: ${r.problem}` };
+        else {
+          const before = this.sql.slice(0, abs);
+          const line = before.split('\n').length - 1;
+          const column = abs - (before.lastIndexOf('\n') + 1);
+          this.problem = { message: `${what}: ${r.problem} at line ${line + 1}, column ${column + 1}`, line, column };
+        }
+      }
       return undefined;
     }
     for (const u of r.columnsUsed) this.used.add(u);
@@ -104,12 +117,16 @@ class Flow {
   }
 
   fail(message: string): void {
-    if (!this.problem) this.problem = message;
+    if (!this.problem) this.problem = { message };
   }
 
   result(): ColumnResult {
     const r: ColumnResult = { edges: this.edges, columnsUsed: [...this.used] };
-    if (this.problem) r.error = `partly analysed: ${this.problem}; tables found by token scan`;
+    const p = this.problem;
+    if (p) {
+      r.error = `partly analysed: ${p.message}; tables found by token scan`;
+      if (p.line !== undefined && p.column !== undefined) r.problem = { message: p.message, line: p.line, column: p.column };
+    }
     return r;
   }
 }
@@ -192,14 +209,14 @@ function merge(t: Token[], flow: Flow): void {
     const then = findTop(t, w + 1, next, ['THEN']);
     const and = findTop(t, w + 1, then, ['AND']);
     if (and < then) conditions.push(`(${flow.text(t, and + 1, then)})`);
-    mergeAction(t, then + 1, next, flow, target, sourceText, both);
+    mergeAction(t, then + 1, next, flow, target, sourceText, both, { start: t[w].start, exact: false });
     w = next;
   }
   // The join and branch conditions decide which rows move: their columns are used, not copied.
-  flow.trace(`SELECT 1 ${both}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}`, 'MERGE condition');
+  flow.trace(`SELECT 1 ${both}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}`, 'MERGE condition', { start: t[i].start, exact: false });
 }
 
-function mergeAction(t: Token[], lo: number, hi: number, flow: Flow, target: string, sourceText: string, both: string): void {
+function mergeAction(t: Token[], lo: number, hi: number, flow: Flow, target: string, sourceText: string, both: string, at: { start: number; exact: boolean }): void {
   const verb = t[lo]?.upper;
   if (verb === 'UPDATE' && isWord(t[lo + 1], 'SET')) {
     if (isPunct(t[lo + 2], '*') && lo + 3 >= hi) {
@@ -215,7 +232,7 @@ function mergeAction(t: Token[], lo: number, hi: number, flow: Flow, target: str
       exprs.push(flow.text(t, eq + 1, b));
     }
     // Expressions may read the target row as well as the source row (t.total + s.amount).
-    const r = flow.trace(`SELECT ${exprs.join(', ')} ${both}`, 'MERGE UPDATE');
+    const r = flow.trace(`SELECT ${exprs.join(', ')} ${both}`, 'MERGE UPDATE', at);
     if (r) flow.map(r, target, names);
     return;
   }
@@ -230,7 +247,7 @@ function mergeAction(t: Token[], lo: number, hi: number, flow: Flow, target: str
     if (!isWord(t[i], 'VALUES') || !isPunct(t[i + 1], '(')) throw new Error('MERGE INSERT without VALUES');
     const close = matchParen(t, i + 1, hi);
     // A row that did not match has no target row: the values read the source only.
-    const r = flow.trace(`SELECT ${flow.text(t, i + 2, close)} FROM ${sourceText}`, 'MERGE INSERT');
+    const r = flow.trace(`SELECT ${flow.text(t, i + 2, close)} FROM ${sourceText}`, 'MERGE INSERT', at);
     if (r) flow.map(r, target, names ?? flow.schemaOf(target));
   }
   // DELETE and DO NOTHING move no data.
@@ -271,7 +288,7 @@ function copy(t: Token[], flow: Flow): void {
   const otherQuery = isPunct(t[i + 1], '(') ? [i + 2, matchParen(t, i + 1)] : undefined;
   const query = dir === 'FROM' ? otherQuery : firstQuery;
   if (query) {
-    const r = flow.trace(flow.text(t, query[0], query[1]), 'COPY query');
+    const r = flow.trace(flow.text(t, query[0], query[1]), 'COPY query', { start: t[query[0]]?.start ?? 0, exact: true });
     if (r) flow.map(r, target, columns);
     return;
   }
@@ -293,7 +310,7 @@ function exportData(t: Token[], flow: Flow): void {
   const target = flow.ctx.targets[0];
   const as = findTop(t, 1, t.length, ['AS']);
   if (!target || as >= t.length) return;
-  const r = flow.trace(flow.text(t, as + 1, t.length), 'EXPORT DATA query');
+  const r = flow.trace(flow.text(t, as + 1, t.length), 'EXPORT DATA query', { start: t[as + 1]?.start ?? 0, exact: true });
   if (r) flow.map(r, target);
 }
 
@@ -317,7 +334,7 @@ function insertDirectory(t: Token[], flow: Flow): void {
   const target = flow.ctx.targets.find((x) => x.startsWith('path:'));
   const q = findTop(t, 1, t.length, ['SELECT', 'WITH', 'FROM']);
   if (!target || q >= t.length) return;
-  const r = flow.trace(flow.text(t, q, t.length), 'INSERT DIRECTORY query');
+  const r = flow.trace(flow.text(t, q, t.length), 'INSERT DIRECTORY query', { start: t[q].start, exact: true });
   if (r) flow.map(r, target);
 }
 
@@ -329,7 +346,7 @@ function multiInsert(t: Token[], flow: Flow): void {
   const q = findTop(t, 2, t.length, ['SELECT', 'WITH']);
   if (q >= t.length) throw new Error('INSERT ALL without a query');
   const query = flow.text(t, q, t.length);
-  const all = flow.trace(query, 'INSERT ALL query');
+  const all = flow.trace(query, 'INSERT ALL query', { start: t[q].start, exact: true });
   if (!all) return;
   const conditions: string[] = [];
   let i = 2;
@@ -353,7 +370,7 @@ function multiInsert(t: Token[], flow: Flow): void {
     names ??= flow.schemaOf(target);
     if (isWord(t[i], 'VALUES') && isPunct(t[i + 1], '(')) {
       const close = matchParen(t, i + 1, q);
-      const r = flow.trace(`SELECT ${flow.text(t, i + 2, close)} FROM (${query}) AS _src`, 'INSERT ALL values');
+      const r = flow.trace(`SELECT ${flow.text(t, i + 2, close)} FROM (${query}) AS _src`, 'INSERT ALL values', { start: t[i].start, exact: false });
       if (r) flow.map(r, target, names);
       i = close + 1;
     } else flow.map(all, target, names);

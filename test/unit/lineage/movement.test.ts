@@ -90,6 +90,16 @@ describe('lineage: MERGE column lineage', () => {
     assert.deepEqual([st.sources, st.targets], [['s'], ['t']]);
     assert.equal(st.partial, true);
     assert.match(st.error ?? '', /partly analysed: MERGE UPDATE/);
+    // The diagnostic points at the WHEN clause it came from.
+    assert.deepEqual([st.problem?.line, st.problem?.column], [0, 'MERGE INTO t USING s ON t.k = s.k '.length]);
+  });
+
+  it('a COPY whose query cannot be read points into the query', () => {
+    const sql = "COPY (SELECT a FROM t WHERE a = = 1) TO '/tmp/x.csv'";
+    const st = statement(sql, 'postgres');
+    assert.deepEqual([st.sources, st.targets, st.partial], [['t'], ['path:/tmp/x.csv'], true]);
+    const col = st.problem?.column ?? -1;
+    assert.ok(col > sql.indexOf('WHERE') && col < sql.indexOf(')'), `column ${col}`);
   });
 });
 
