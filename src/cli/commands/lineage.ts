@@ -42,13 +42,17 @@ async function readSchema(path: string | undefined): Promise<Record<string, stri
   } catch (err) {
     throw new UserError(`Cannot read schema file ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}.`);
   }
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(raw) as unknown;
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
-    return parsed as Record<string, string[]>;
+    parsed = JSON.parse(raw) as unknown;
   } catch {
-    throw new UserError(`Schema file ${path} must be JSON like {"db.table": ["col1", "col2"]}.`);
+    parsed = undefined;
   }
+  // Every value must be a list of column names: anything else would be expanded character by character.
+  const valid = parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+    && Object.values(parsed).every((cols) => Array.isArray(cols) && cols.every((c) => typeof c === 'string'));
+  if (!valid) throw new UserError(`Schema file ${path} must be JSON like {"db.table": ["col1", "col2"]}.`);
+  return parsed as Record<string, string[]>;
 }
 
 export const lineageCommand: CliCommand = {

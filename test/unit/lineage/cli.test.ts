@@ -1,6 +1,8 @@
 /** The CLI contract: `iopsdata lineage … --json` and `iopsdata graph … --json`, run as a real process. */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '../../..');
@@ -49,6 +51,25 @@ describe('lineage: CLI contract', function () {
     const missing = cli(['lineage', 'no/such/file.sql', '--json']);
     assert.notEqual(missing.code, 0);
     assert.match(missing.stderr, /Cannot read no\/such\/file\.sql: no such file/);
+  });
+
+  it('--schema expands SELECT * and rejects a file that is not table → column names', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iopsdata-lineage-cli-'));
+    try {
+      writeFileSync(join(dir, 'good.json'), JSON.stringify({ 'raw.orders': ['id', 'amount'] }));
+      writeFileSync(join(dir, 'bad.json'), JSON.stringify({ 'raw.orders': 'id, amount' }));
+      const ok = cli(['lineage', '-', '--dialect', 'postgres', '--schema', join(dir, 'good.json'), '--json'], 'INSERT INTO mart.o SELECT * FROM raw.orders');
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.deepEqual(JSON.parse(ok.stdout).statements[0].columnLineage, [
+        { source: 'raw.orders.id', target: 'mart.o.id' },
+        { source: 'raw.orders.amount', target: 'mart.o.amount' },
+      ]);
+      const bad = cli(['lineage', '-', '--schema', join(dir, 'bad.json'), '--json'], 'SELECT 1');
+      assert.notEqual(bad.code, 0);
+      assert.match(bad.stderr, /must be JSON like \{"db\.table": \["col1", "col2"\]\}/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('graph --json prints nodes and edges with dbt ids', () => {
