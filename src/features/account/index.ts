@@ -111,8 +111,10 @@ export function registerAccount(fc: FeatureContext, connections: ConnectionsApi,
         const role = roleArg === 'admin' || roleArg === 'member' ? roleArg : ((await vscode.window.showQuickPick(['member', 'admin'], { title: 'Role' })) as 'member' | 'admin' | undefined);
         if (!role) return undefined;
         await service.addMember(email, role);
-        const next = await vscode.window.showInformationMessage(`${email.trim()} can now sync this workspace. Send them the team key so shared connections decrypt.`, 'Export Team Key');
-        if (next) await vscode.commands.executeCommand('iopsdata.account.exportTeamKey');
+        // not awaited: the command resolves once the member is added, whether or not the notice is ever clicked
+        void vscode.window.showInformationMessage(`${email.trim()} can now sync this workspace. Send them the team key so shared connections decrypt.`, 'Export Team Key').then((next) => {
+          if (next) void vscode.commands.executeCommand('iopsdata.account.exportTeamKey');
+        });
         return true;
       }),
     ),

@@ -17,7 +17,7 @@ import { applySupabaseSchema } from '../../helpers/supabaseDb';
 import { startFakeSupabase, type FakeSupabase } from '../../helpers/supabaseServer';
 import { MemoryAuthStorage, createAccountClient } from '../../../src/core/account/client';
 import { signInWithPassword } from '../../../src/core/account/auth';
-import { SupabaseRemoteStore, addWorkspaceMember, resolveWorkspace } from '../../../src/core/account/remote';
+import { SupabaseRemoteStore, resolveWorkspace } from '../../../src/core/account/remote';
 import { exportTeamKey, generateTeamKey } from '../../../src/core/account/crypto';
 
 const PROVIDER_ID = 'iopsdata.supabase';
@@ -407,11 +407,9 @@ describe('account (Supabase) in the extension host', function () {
     const wsId = String((await sb.sql(`select workspace_id from saved_queries where query_id = 'from-laptop'`))[0].workspace_id);
     await sb.createUser('henry@example.test', 'henry-password');
     await sb.createUser('iris@example.test', 'iris-password');
-    const owner = createAccountClient({ url: sb.url, anonKey: sb.anonKey }, { storage: new MemoryAuthStorage(), autoRefreshToken: false });
-    await signInWithPassword(owner, 'ada@example.test', 'ada-password');
-    await addWorkspaceMember(owner, wsId, 'henry@example.test');
-    await addWorkspaceMember(owner, wsId, 'iris@example.test');
-    await owner.auth.signOut();
+    // the owner (signed in here) adds both with the command
+    assert.equal(await vscode.commands.executeCommand('iopsdata.account.addMember', 'henry@example.test', 'member'), true);
+    assert.equal(await vscode.commands.executeCommand('iopsdata.account.addMember', 'iris@example.test', 'member'), true);
     const members = await vscode.commands.executeCommand<Array<{ email: string; role: string }>>('iopsdata.account.listMembers', { quiet: true });
     assert.deepEqual(members, [
       { email: 'ada@example.test', role: 'owner' },
