@@ -30,8 +30,7 @@ const RESERVED = new Set([
   'MATCH_RECOGNIZE', 'QUALIFY', 'OPTION', 'IGNORE', 'RESPECT', 'NULLS', 'FIRST', 'LAST', 'ASC', 'DESC', 'RECURSIVE',
   'MATERIALIZED', 'UNNEST', 'EXPLODE', 'LOCAL', 'GLOBAL', 'INSERT', 'UPDATE', 'DELETE', 'MERGE', 'CREATE', 'DROP',
   'ALTER', 'TRUNCATE', 'GRANT', 'PRIMARY', 'REFERENCES', 'CHECK', 'CONSTRAINT', 'UNIQUE', 'INDEX', 'VIEW',
-  'USER', 'LEVEL', 'ROWNUM', 'SYSDATE', 'OUTPUT', 'TRY_CAST', 'SAFE_CAST', 'CONVERT', 'EXTRACT', 'SUBSTRING', 'TRIM',
-  'POSITION', 'OVERLAY', 'FLATTEN', 'SESSION_USER', 'SYSTEM_USER', 'CURRENT_USER', 'CURRENT_ROLE', 'CURRENT_SCHEMA',
+  'USER', 'LEVEL', 'ROWNUM', 'SYSDATE', 'OUTPUT', 'TRY_CAST', 'SAFE_CAST', 'CONVERT', 'FLATTEN', 'SESSION_USER', 'SYSTEM_USER', 'CURRENT_USER', 'CURRENT_ROLE', 'CURRENT_SCHEMA',
 ]);
 
 /**
@@ -47,6 +46,9 @@ export const DATE_FUNCTION = /^(date|time|timestamp|datetime)_?(add|sub|diff|tru
 const CLAUSE_START = new Set(['SELECT', 'FROM', 'WHERE', 'GROUP', 'HAVING', 'ORDER', 'LIMIT', 'OFFSET', 'UNION', 'INTERSECT',
   'EXCEPT', 'MINUS', 'JOIN', 'INNER', 'LEFT', 'RIGHT', 'FULL', 'CROSS', 'NATURAL', 'ON', 'USING', 'WITH', 'WINDOW',
   'QUALIFY', 'INTO', 'AS', 'CASE', 'WHEN', 'THEN', 'ELSE', 'END', 'AND', 'OR', 'NOT', 'NULL', 'LATERAL']);
+
+/** Words that look like calls but whose arguments are not plain expressions. */
+const NOT_A_CALL = new Set(['CONVERT', 'TRY_CONVERT', 'INTERVAL', 'EXTRACT', 'OVER', 'FILTER', 'WITHIN', 'ARRAY', 'STRUCT', 'TABLE']);
 
 /** Niladic functions written without parentheses: constants for lineage. */
 const NILADIC = new Set(['CURRENT_DATE', 'CURRENT_TIMESTAMP', 'CURRENT_TIME', 'LOCALTIME', 'LOCALTIMESTAMP']);
@@ -88,8 +90,12 @@ class Reader {
   /** Snowflake `v:a.b[0]` and Databricks `v:a.b` address inside a semi-structured column. */
   private readonly colonPaths: boolean;
 
+  /** T-SQL CONVERT(type, expr[, style]) puts the type first. */
+  private readonly tsql: boolean;
+
   constructor(private readonly t: Token[], dialect: Dialect) {
     this.colonPaths = dialect === 'snowflake' || dialect === 'databricks';
+    this.tsql = dialect === 'tsql';
   }
 
   private peek(k = 0): Token | undefined {
@@ -650,6 +656,12 @@ class Reader {
         continue;
       }
       const w = this.word();
+      if (w === 'AT' && this.word(1) === 'TIME' && this.word(2) === 'ZONE') {
+        // ts AT TIME ZONE 'UTC'
+        this.i += 3;
+        parts.push(this.operand());
+        continue;
+      }
       if (w === 'AND' || w === 'OR' || w === 'LIKE' || w === 'ILIKE') {
         this.i++;
         parts.push(this.operand());
@@ -790,6 +802,20 @@ class Reader {
         this.expectPunct(')');
         return { type: 'cast', expr, loc: loc(start, this.t[this.i - 1]) };
       }
+      case 'CONVERT': {
+        if (!this.tsql || !this.punct('(', 1)) throw GIVE_UP;
+        const start = tok;
+        this.i += 2;
+        this.typeName();
+        this.expectPunct(',');
+        const expr = this.expr();
+        if (this.punct(',')) {
+          this.i++;
+          this.number();
+        }
+        this.expectPunct(')');
+        return { type: 'cast', expr, loc: loc(start, this.t[this.i - 1]) };
+      }
       case 'DATE':
       case 'TIME':
       case 'TIMESTAMP':
@@ -801,8 +827,18 @@ class Reader {
         break;
     }
     if (NILADIC.has(w)) {
-      if (this.punct('(', 1)) throw GIVE_UP;
+      // current_timestamp, current_timestamp() (Snowflake, BigQuery)
       this.i++;
+      if (this.punct('(') && this.punct(')', 1)) this.i += 2;
+      return { type: 'literal' };
+    }
+    if (w === 'INTERVAL') {
+      // INTERVAL '7 days', INTERVAL '1' DAY, INTERVAL 1 DAY (BigQuery, MySQL): a constant.
+      const v = this.peek(1);
+      if (v?.kind !== 'string' && v?.kind !== 'number') throw GIVE_UP;
+      this.i += 2;
+      if (DATE_PARTS.has(this.word()) || /^(YEARS|MONTHS|WEEKS|DAYS|HOURS|MINUTES|SECONDS)$/.test(this.word())) this.i++;
+      if (this.word() === 'TO') throw GIVE_UP; // INTERVAL '1-2' YEAR TO MONTH
       return { type: 'literal' };
     }
     return this.reference();
@@ -812,7 +848,10 @@ class Reader {
   private reference(): Node {
     const start = this.peek()!;
     if (start.kind === 'word' && this.punct('(', 1)) {
-      if (RESERVED.has(start.upper) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(start.value)) throw GIVE_UP;
+      // In operand position `word(` is a call whatever the word (left(x, 3), replace(…), if(…)), except words
+      // whose arguments are not expressions.
+      const clause = CLAUSE_START.has(start.upper) && start.upper !== 'LEFT' && start.upper !== 'RIGHT';
+      if (clause || NOT_A_CALL.has(start.upper) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(start.value)) throw GIVE_UP;
       this.i += 2;
       return this.call(start);
     }

@@ -85,13 +85,22 @@ const READ: Array<[Dialect, string]> = [
   ['postgres', 'SELECT round(avg(price), 2) AS p, percentile_cont(0.5) WITHIN GROUP (ORDER BY price) AS med FROM t'],
   ['postgres', 'SELECT day, type, key, date, month, t.year FROM t'],
   ['mysql', 'SELECT `date`, day FROM t'],
+  ['postgres', "SELECT d + interval '1 day' AS nd FROM t"],
+  ['postgres', "SELECT nullif(trim(name), '') AS name, left(code, 3) AS prefix, replace(phone, '-', '') AS phone, substring(zip, 1, 3) AS zip3 FROM customers"],
+  ['snowflake', 'SELECT current_timestamp() AS loaded_at, id FROM t'],
+  ['postgres', "SELECT id FROM orders WHERE created_at > current_date - interval '7 days'"],
+  ['bigquery', 'SELECT DATE_ADD(d, INTERVAL 1 DAY) AS nd FROM t'],
+  ['postgres', "SELECT created_at AT TIME ZONE 'UTC' AS created_utc FROM t"],
+  ['postgres', 'SELECT position FROM players'],
+  ['mysql', 'SELECT IF(a > 0, b, c) AS x FROM t'],
+  ['postgres', "SELECT sum(amount)::float / nullif(count(*), 0) AS avg_amount, count(distinct case when status = 'paid' then id end) AS paid FROM orders"],
+  ['postgres', 'SELECT lag(x, 1) OVER (PARTITION BY g ORDER BY d DESC NULLS LAST) AS prev_x FROM t'],
 ];
 
 /** Syntax the reader leaves to node-sql-parser (dialect extensions, clauses it does not model, invalid SQL). */
 const LEFT_TO_PARSER: Array<[Dialect, string]> = [
   ['snowflake', 'SELECT a, b FROM t QUALIFY row_number() OVER (PARTITION BY a ORDER BY b) = 1'],
   ['postgres', 'SELECT extract(year FROM d) AS y, date_trunc(\'month\', d) AS m FROM t'],
-  ['postgres', "SELECT d + interval '1 day' AS nd FROM t"],
   ['postgres', 'SELECT d::timestamp with time zone AS ts FROM t'],
   ['bigquery', 'SELECT a.b.c AS x FROM t a'],
   ['postgres', 'SELECT arr[1] AS first FROM t'],
@@ -188,6 +197,11 @@ describe('lineage: fast SELECT reader', () => {
     assert.deepEqual(analyse("SELECT date_trunc('month', d) AS m, dateadd(day, 1, d) AS n, coalesce(day, 0) AS dd FROM t", 'snowflake', true)[0].edges, [
       't.d -> m', 't.d -> n', 't.day -> dd',
     ]);
+  });
+
+  it('T-SQL CONVERT(type, expr) reads the expression, not the type', () => {
+    // node-sql-parser reports a column named `int`.
+    assert.deepEqual(analyse('SELECT CONVERT(int, x) AS i, CONVERT(varchar(10), d, 120) AS s FROM t', 'tsql', true)[0].edges, ['t.d -> s', 't.x -> i']);
   });
 
   it('names unaliased expressions as written', () => {
