@@ -1,6 +1,6 @@
 /**
- * The result store: query results are spilled batch by batch into a session-local DuckDB database (a temp file with
- * a small memory limit), so a 1,000,000-row result never sits in the JS heap. The grid reads pages (optionally
+ * The result store: query results are spilled batch by batch into a session-local DuckDB database (in memory up to a
+ * small memory limit, then in its temp directory), so a 1,000,000-row result never sits in the JS heap. The grid reads pages (optionally
  * sorted/filtered — DuckDB does the work), exports go straight from the store with DuckDB COPY (no row cap).
  *
  * DuckDB sources take a direct path: their native data chunks are appended to a table with the source's own column
@@ -116,7 +116,10 @@ export class ResultStore {
     const ownsDir = !options.dir;
     const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'iopsdata-results-'));
     mkdirSync(dir, { recursive: true });
-    const instance = await DuckDBInstance.create(join(dir, 'results.duckdb'), {
+    // An in-memory database whose blocks DuckDB moves to temp_directory beyond memory_limit: results stay out of
+    // the JS heap and bounded in RAM, without the write-ahead log and checkpoints of a database file (a file store
+    // spilled a 1M-row DuckDB result at ~1.5x the raw driver's time, this one at ~1x; results die with the session).
+    const instance = await DuckDBInstance.create(':memory:', {
       memory_limit: options.memoryLimit ?? '256MB',
       temp_directory: join(dir, 'tmp'),
       threads: '2',

@@ -191,7 +191,8 @@ export class Runner {
             this.panel.update(done, result);
             const rows = result.columns.length ? result.rowCount : (result.affectedRows ?? 0);
             await this.record(plan.connectionId, name, s.text, startedAt, elapsedMs, stopped ? 'cancelled' : 'ok', rows, stopped ? 'Cancelled while fetching; the rows read so far are kept.' : undefined);
-            const first = await result.page(0, FIRST_PAGE);
+            // A newer run may have replaced (and closed) this result meanwhile: then there is no first page to give.
+            const first = await result.page(0, FIRST_PAGE).catch(() => ({ rows: [] as unknown[][] }));
             outcome.lastResult = {
               columns: result.columns,
               rows: first.rows,

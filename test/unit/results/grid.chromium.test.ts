@@ -73,6 +73,48 @@ describe('results grid in Chromium', function () {
     }
   });
 
+  it('draws only the columns in view, follows horizontal scrolling, and resizes a column by dragging its edge', async () => {
+    const set: ResultSetSummary = {
+      id: 'wide', title: 'wide', sql: 'select …', connectionName: 'Test', status: 'ok', rowCount: 5000, elapsedMs: 5,
+      columns: Array.from({ length: 20 }, (_, i) => ({ name: `c${i}`, type: 'BIGINT', kind: 'number' as const })),
+    };
+    const { page, cleanup } = await openResultsPage(browser, { set, generate: true, pageSize: 200 }, { width: 900, height: 600 });
+    try {
+      const colsOfRow = (aria: number) =>
+        page.$$eval(`.grow[aria-rowindex="${aria}"] [role=gridcell]`, (cells) => cells.map((c) => [Number(c.getAttribute('aria-colindex')) - 2, c.textContent]));
+      const first = await colsOfRow(2);
+      assert.ok(first.length > 3 && first.length < 20, `${first.length} of 20 columns drawn`);
+      assert.deepEqual(first[0], [0, '0']);
+      await page.$eval('.grid-scroll', (el) => (el.scrollLeft = el.scrollWidth));
+      await page.waitForFunction(() => !!document.querySelector('.grow[aria-rowindex="2"] [aria-colindex="21"]'));
+      const right = await colsOfRow(2);
+      assert.deepEqual(right[right.length - 1], [19, '19']);
+      assert.ok(!right.some(([k]) => k === 0), 'the first column is no longer drawn');
+      // Row numbers stay on the left while scrolled sideways.
+      const num = await page.$eval('.gnums .rownum', (n) => n.getBoundingClientRect().left);
+      const scroller = await page.$eval('.grid-scroll', (el) => el.getBoundingClientRect().left);
+      assert.ok(Math.abs(num - scroller) < 2, `row numbers at ${num}, grid at ${scroller}`);
+      // Resize the last column: drag its edge 80 px to the right.
+      const handle = (await page.$$('.hcell .resizer'))[19];
+      const box = (await handle.boundingBox())!;
+      const before = await page.$eval('.grow[aria-rowindex="2"] [aria-colindex="21"]', (c) => c.getBoundingClientRect().width);
+      await page.mouse.move(box.x + 2, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(box.x + 42, box.y + box.height / 2, { steps: 4 });
+      await page.mouse.move(box.x + 82, box.y + box.height / 2, { steps: 4 });
+      await page.mouse.up();
+      await page.waitForFunction((w) => document.querySelector('.grow[aria-rowindex="2"] [aria-colindex="21"]')!.getBoundingClientRect().width >= w + 70, before);
+      // Keyboard: a selected cell moves down with the arrow key and the grid follows it.
+      await page.click('.grow[aria-rowindex="2"] [aria-colindex="21"]');
+      for (let i = 0; i < 40; i++) await page.keyboard.press('ArrowDown');
+      await page.waitForFunction(() => document.querySelector('.grow[aria-rowindex="42"] [aria-colindex="21"]')?.classList.contains('selected'));
+      assert.match(await page.$eval('.rfooter', (f) => f.textContent ?? ''), /1 cell selected/);
+    } finally {
+      await page.close();
+      cleanup();
+    }
+  });
+
   it('shows the first rows while the result still streams in, counts up in the footer, then the final count', async () => {
     const set: ResultSetSummary = {
       id: 'stream', title: 'stream', sql: 'select …', connectionName: 'Test', status: 'ok', rowCount: 300, elapsedMs: 40, fetching: true,
