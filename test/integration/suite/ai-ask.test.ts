@@ -176,6 +176,47 @@ describe('Ask view (extension host, loopback OpenAI-compatible server)', functio
     assert.equal(await countOrders(RO), ordersRw);
   });
 
+  it('falls back from a failing HTTP provider to VS Code’s language model (vscode.lm), each step in the log', async () => {
+    await cfg().update('autoExecute', undefined, vscode.ConfigurationTarget.Global);
+    const testLm = vscode.extensions.getExtension<{ setBaseUrl(url?: string): void }>('iopsdata-test.iopsdata-test-lm');
+    assert.ok(testLm, 'the test-only language-model extension is not installed (see test/integration/run.mjs)');
+    (await testLm.activate()).setBaseUrl(llm.openaiBaseUrl);
+    await cfg().update('providers', ['openai-compatible', 'vscode-lm'], vscode.ConfigurationTarget.Global);
+    const s = await waitFor('the view to see a VS Code model', viewState, (v) => v.lastState?.providers.find((p) => p.id === 'vscode-lm')?.ready === true);
+    assert.ok(s.lastState);
+    const sql = 'SELECT count(*) AS products FROM shop.products';
+    const busy = { kind: 'status', status: 503, message: 'overloaded', retryAfter: '0' } as const;
+    llm.script(busy, busy, busy, { kind: 'text', text: json(sql, 'All products.') });
+    const before = llm.requests.length;
+    try {
+      const turn = await ask('How many products are there?', RO);
+      assert.equal(turn.status, 'done', turn.error);
+      assert.equal(turn.sql, sql);
+      assert.equal(turn.provider, 'vscode-lm');
+      assert.equal(turn.model, 'loopback-sql');
+      // vscode.lm reports no usage: tokens come from the model's own countTokens.
+      assert.ok((turn.usage?.promptTokens ?? 0) > 100 && (turn.usage?.completionTokens ?? 0) > 5, JSON.stringify(turn.usage));
+      assert.deepEqual(llm.requests.slice(before).map((r) => r.body.model), ['loopback-coder', 'loopback-coder', 'loopback-coder', 'loopback-sql']);
+      const userData = process.env.IOPSDATA_TEST_USER_DATA_DIR!;
+      const logText = async () => {
+        const found: string[] = [];
+        const walk = (d: string) => {
+          for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+            if (e.isDirectory()) walk(path.join(d, e.name));
+            else if (e.name === 'iOpsData.log') found.push(path.join(d, e.name));
+          }
+        };
+        walk(path.join(userData, 'logs'));
+        return found.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+      };
+      const log = await waitFor('the fallback in the iOpsData log', logText, (t) => /falling back from OpenAI-compatible \(loopback-coder\) to iopsdata-test \(Loopback SQL model\)/.test(t), 10_000);
+      assert.match(log, /OpenAI-compatible \(loopback-coder\): attempt 1 failed: .*overloaded.*; retrying in 0\.0 s \(Retry-After\)/);
+      assert.match(log, /OpenAI-compatible \(loopback-coder\): gave up: /);
+    } finally {
+      await cfg().update('providers', ['openai-compatible'], vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('a provider that is down gives the turn a clear error', async () => {
     llm.script({ kind: 'status', status: 401, message: 'Incorrect API key provided: sk-live-abcdefghijklmnop1234.' });
     const turn = await ask('anything?', RO);
