@@ -92,10 +92,15 @@ class Reader {
 
   /** T-SQL CONVERT(type, expr[, style]) puts the type first. */
   private readonly tsql: boolean;
+  /** Dialects with a QUALIFY clause. */
+  private readonly qualify: boolean;
+  /** `OVER w` references not yet matched to a WINDOW clause. */
+  private windowRefs: Node[] = [];
 
   constructor(private readonly t: Token[], dialect: Dialect) {
     this.colonPaths = dialect === 'snowflake' || dialect === 'databricks';
     this.tsql = dialect === 'tsql';
+    this.qualify = ['snowflake', 'bigquery', 'databricks', 'duckdb', 'redshift'].includes(dialect);
   }
 
   private peek(k = 0): Token | undefined {
@@ -331,6 +336,24 @@ class Reader {
     this.i++;
   }
 
+  /** `WINDOW w AS (…), v AS (…)`: fills in the `OVER w` references of this SELECT. */
+  private namedWindows(): void {
+    this.i++;
+    const specs = new Map<string, Node>();
+    for (;;) {
+      const name = this.takeName();
+      this.expectWord('AS');
+      specs.set(name.toLowerCase(), this.windowSpec());
+      if (!this.punct(',')) break;
+      this.i++;
+    }
+    this.windowRefs = this.windowRefs.filter((ref) => {
+      const spec = specs.get(String(ref.ref).toLowerCase());
+      if (spec) Object.assign(ref, spec);
+      return !spec;
+    });
+  }
+
   private selectCore(): Node {
     if (this.word() === 'TABLE' && this.peek(1)?.kind !== 'punct') {
       // `TABLE t` is `SELECT * FROM t`.
@@ -340,6 +363,7 @@ class Reader {
     }
     if (this.word() === 'FROM') return this.fromFirst();
     this.expectWord('SELECT');
+    const refsBefore = this.windowRefs.length;
     let distinct: Node = { type: null };
     if (this.take('DISTINCT')) {
       distinct = { type: 'DISTINCT' };
@@ -365,7 +389,17 @@ class Reader {
       q.groupby = { columns: this.groupingList() };
     }
     if (this.take('HAVING')) q.having = this.expr();
-    // Anything else here (WINDOW, QUALIFY, INTO, hints …) is left to the full parser.
+    // WINDOW and QUALIFY come in either order (Snowflake: WINDOW first; BigQuery: QUALIFY first).
+    for (let k = 0; k < 2; k++) {
+      if (this.word() === 'WINDOW') this.namedWindows();
+      if (this.word() === 'QUALIFY' && this.qualify) {
+        this.i++;
+        q.qualify = this.expr();
+      }
+    }
+    // A window name never defined in this SELECT (or defined in an enclosing one) is left to the full parser.
+    if (this.windowRefs.length > refsBefore) throw GIVE_UP;
+    // Anything else here (INTO, hints …) is left to the full parser.
     const next = this.peek();
     if (next && !isPunct(next, ')') && !SET_OPS.has(this.word()) && !QUERY_FOLLOWERS.has(this.word())) throw GIVE_UP;
     return q;
@@ -929,7 +963,14 @@ class Reader {
       this.i++;
       this.expectWord('NULLS');
     }
-    if (this.take('OVER')) node.over = this.windowSpec();
+    if (this.take('OVER')) {
+      if (this.punct('(')) node.over = this.windowSpec();
+      else {
+        // OVER w: resolved by the SELECT's WINDOW clause.
+        node.over = { ref: this.takeName() };
+        this.windowRefs.push(node.over);
+      }
+    }
     node.loc = loc(start, this.t[this.i - 1]);
     return node;
   }

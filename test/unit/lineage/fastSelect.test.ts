@@ -95,11 +95,11 @@ const READ: Array<[Dialect, string]> = [
   ['mysql', 'SELECT IF(a > 0, b, c) AS x FROM t'],
   ['postgres', "SELECT sum(amount)::float / nullif(count(*), 0) AS avg_amount, count(distinct case when status = 'paid' then id end) AS paid FROM orders"],
   ['postgres', 'SELECT lag(x, 1) OVER (PARTITION BY g ORDER BY d DESC NULLS LAST) AS prev_x FROM t'],
+  ['snowflake', 'SELECT a, b FROM t QUALIFY row_number() OVER (PARTITION BY a ORDER BY b) = 1'],
 ];
 
 /** Syntax the reader leaves to node-sql-parser (dialect extensions, clauses it does not model, invalid SQL). */
 const LEFT_TO_PARSER: Array<[Dialect, string]> = [
-  ['snowflake', 'SELECT a, b FROM t QUALIFY row_number() OVER (PARTITION BY a ORDER BY b) = 1'],
   ['postgres', 'SELECT extract(year FROM d) AS y, date_trunc(\'month\', d) AS m FROM t'],
   ['postgres', 'SELECT d::timestamp with time zone AS ts FROM t'],
   ['bigquery', 'SELECT a.b.c AS x FROM t a'],
@@ -108,12 +108,13 @@ const LEFT_TO_PARSER: Array<[Dialect, string]> = [
   ['postgres', 'SELECT a FROM t NATURAL JOIN u'],
   ['postgres', 'WITH RECURSIVE r AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM r WHERE n < 5) SELECT n FROM r'],
   ['postgres', 'SELECT upper(trim(both from name)) AS n FROM t'],
-  ['postgres', 'SELECT sum(x) OVER w AS s FROM t WINDOW w AS (PARTITION BY g)'],
   ['postgres', 'SELECT a.id, b.v FROM a LEFT JOIN LATERAL (SELECT v FROM b WHERE b.id = a.id) b ON true'],
   ['postgres', 'SELECT t.id FROM t WHERE t.x = ANY (SELECT y FROM u)'],
   ['postgres', 'SELECT a FROM t ORDER BY a FETCH FIRST 5 ROWS ONLY'],
   ['postgres', "SELECT a FROM t WHERE a ~ 'x'"],
   ['postgres', 'SELECT a FROM t WHERE a = = b'],
+  ['postgres', 'SELECT sum(x) OVER w AS s FROM t'],
+  ['postgres', 'SELECT a FROM t QUALIFY a = 1'],
 ];
 
 interface Outcome {
@@ -196,6 +197,12 @@ describe('lineage: fast SELECT reader', () => {
     ]);
     assert.deepEqual(analyse("SELECT date_trunc('month', d) AS m, dateadd(day, 1, d) AS n, coalesce(day, 0) AS dd FROM t", 'snowflake', true)[0].edges, [
       't.d -> m', 't.d -> n', 't.day -> dd',
+    ]);
+  });
+
+  it('OVER w takes the partition and order columns of the WINDOW clause (node-sql-parser drops them)', () => {
+    assert.deepEqual(analyse('SELECT sum(x) OVER w AS s, avg(y) OVER w AS a FROM t WINDOW w AS (PARTITION BY g ORDER BY d)', 'postgres', true)[0].edges, [
+      't.d -> a', 't.d -> s', 't.g -> a', 't.g -> s', 't.x -> s', 't.y -> a',
     ]);
   });
 
