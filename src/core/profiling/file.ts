@@ -1,6 +1,7 @@
 /**
  * profileFile: profiles a CSV/TSV, Parquet or JSON file by path with an in-process DuckDB. Phases:
- *  detect  — stat, format, CSV dialect, columns/types, first rows and a row estimate (the fast first partial);
+ *  detect  — first a preview from the head bytes alone (preview.ts, before DuckDB loads), then stat, format, CSV
+ *            dialect, columns/types, first rows and a row estimate from DuckDB's sniffer;
  *  load    — the one read of the file: every column grouped by value (scan.ts; bad lines are kept aside with line
  *            numbers);
  *  stats / values / histograms — exact statistics from those groups (scan.ts);
@@ -13,6 +14,7 @@ import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CancelledError, UserError, throwIfAborted } from '../errors';
 import { emptyColumn } from './engine';
+import { previewCsv } from './preview';
 import { profileGroups, scanGroups } from './scan';
 import { computeFindings } from './findings';
 import { duckdbUserError, openProfileDb, type ProfileDb } from './duckdb';
@@ -218,6 +220,14 @@ export async function profileFile(path: string, options: ProfileOptions = {}, co
   if (format === 'csv' && file.compression === 'none' && st.size > MAX_LINE_BYTES && !head.subarray(0, MAX_LINE_BYTES).includes(10)) {
     // DuckDB's reader caps a line at 2 MB; say so at once instead of letting the sniffer grind through it.
     throw new UserError(`Cannot profile ${path}: its first line is longer than 2 MB, so it is not a delimited table (minified JSON or binary?).`);
+  }
+
+  // A first partial from the head alone, before DuckDB loads (seconds on a busy machine); detect replaces it.
+  if (format === 'csv' && file.compression === 'none' && !headInfo.encoding && (options.dialect?.encoding ?? 'utf-8') === 'utf-8' && onProgress) {
+    const preview = previewCsv(head, st.size, options.dialect, headInfo.avgLineBytes);
+    if (preview) {
+      onProgress('detect', clone({ ...profile, rowCount: preview.rowEstimate, rowCountIsEstimate: true, columns: preview.columns.map(emptyColumn) }));
+    }
   }
 
   const db = await openProfileDb({ memoryLimit: options.memoryLimit, threads: options.threads, tempDir: options.tempDir });

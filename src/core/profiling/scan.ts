@@ -9,7 +9,7 @@
  */
 import { throwIfAborted } from '../errors';
 import { emptyColumn, isIntegerType, temporalToEpoch, toNumber, type RelationProfile, type SqlRunner } from './engine';
-import { QUANTILE_POINTS, histogramSpec, numericLike, type HistogramSpec, type PlanColumn } from './sql';
+import { QUANTILE_POINTS, alias, histogramSpec, numericLike, type HistogramSpec, type PlanColumn } from './sql';
 import type { ColumnProfile, HistogramBin, ProfilePhase, Quantiles } from './types';
 
 /** DuckDB caps GROUPING at 64 arguments; wider files are grouped in several passes of this many columns. */
@@ -61,25 +61,37 @@ export function groupingId(m: number, j: number): number {
   return 2 ** m - 1 - 2 ** (m - 1 - j);
 }
 
-function groupsOf(s: Slot, where = ''): string {
-  return `(SELECT ${s.alias} AS v, n FROM ${s.table} WHERE gid = ${s.gid}${where ? ` AND ${where}` : ''})`;
+function groupsOf(s: Slot, nonNull = false): string {
+  return `(SELECT ${s.alias} AS v, n FROM ${s.table} WHERE gid = ${s.gid}${nonNull ? ` AND ${s.alias} IS NOT NULL` : ''})`;
+}
+
+/**
+ * Per-column queries are combined into one statement per phase (planning ~50 small statements cost more than
+ * running them): one-row queries side by side, aliases prefixed with the column's position.
+ */
+function sideBySide(parts: string[]): string {
+  return `SELECT * FROM ${parts.map((p, k) => `(${p}) AS s${k}`).join(' CROSS JOIN ')}`;
 }
 
 /** Counts, min/max, the weighted mean and (text) lengths, padding and numeric-looking values: one row. */
-export function buildGroupStatsQuery(s: Slot, c: PlanColumn): string {
-  const parts = ['COALESCE(SUM(n), 0) AS total', 'COALESCE(SUM(n) FILTER (WHERE v IS NOT NULL), 0) AS nn', 'COUNT(v) AS d'];
-  if (c.kind !== 'other') parts.push('MIN(v) AS min', 'MAX(v) AS max');
-  if (c.kind === 'numeric') parts.push('SUM(n * CAST(v AS DOUBLE)) / SUM(n) FILTER (WHERE v IS NOT NULL) AS mean');
+export function buildGroupStatsQuery(s: Slot, c: PlanColumn, i: number): string {
+  const a = (stat: string) => alias(i, stat);
+  const parts = [`COALESCE(SUM(n), 0) AS ${a('total')}`, `COALESCE(SUM(n) FILTER (WHERE v IS NOT NULL), 0) AS ${a('nn')}`, `COUNT(v) AS ${a('d')}`];
+  if (c.kind !== 'other') parts.push(`MIN(v) AS ${a('min')}`, `MAX(v) AS ${a('max')}`);
+  if (c.kind === 'numeric') parts.push(`SUM(n * CAST(v AS DOUBLE)) / SUM(n) FILTER (WHERE v IS NOT NULL) AS ${a('mean')}`);
   if (c.kind === 'string') {
     const t = 'CAST(v AS VARCHAR)';
     parts.push(
-      `MIN(length(${t})) AS lmin`,
-      `MAX(length(${t})) AS lmax`,
-      `SUM(n * length(${t})) / SUM(n) FILTER (WHERE v IS NOT NULL) AS lavg`,
-      `COALESCE(SUM(n) FILTER (WHERE ${t} <> trim(${t})), 0) AS ws`,
-      `COALESCE(SUM(n) FILTER (WHERE ${numericLike({ name: 'duckdb', quoteIdent: (x) => x }, t)}), 0) AS num`,
+      `MIN(length(${t})) AS ${a('lmin')}`,
+      `MAX(length(${t})) AS ${a('lmax')}`,
+      `SUM(n * length(${t})) / SUM(n) FILTER (WHERE v IS NOT NULL) AS ${a('lavg')}`,
+      `COALESCE(SUM(n) FILTER (WHERE ${t} <> trim(${t})), 0) AS ${a('ws')}`,
+      `COALESCE(SUM(n) FILTER (WHERE ${numericLike({ name: 'duckdb', quoteIdent: (x) => x }, t)}), 0) AS ${a('num')}`,
     );
   }
+  // The 10 most frequent values ride along: a top-N over the groups, kept as a list of {v, n}.
+  const top = `SELECT v, n FROM ${groupsOf(s, true)} ORDER BY n DESC, v LIMIT 10`;
+  parts.push(`(SELECT list({'v': v, 'n': n} ORDER BY n DESC, v) FROM (${top})) AS ${a('top')}`);
   return `SELECT ${parts.join(', ')} FROM ${groupsOf(s)}`;
 }
 
@@ -95,48 +107,47 @@ function ranks(nn: number): { h: number; lo: number; hi: number }[] {
  * Standard deviation around a known mean and the values at the quantile ranks, from a running count over the
  * values in order: exact, like quantile_cont over every row, at the cost of sorting the distinct values only.
  */
-export function buildSpreadQuery(s: Slot, nn: number, mean: number): string {
-  const r = ranks(nn);
-  const at = r.flatMap((x, k) => [`MIN(x) FILTER (WHERE cum > ${x.lo}) AS q${k}lo`, `MIN(x) FILTER (WHERE cum > ${x.hi}) AS q${k}hi`]);
-  const sd = nn > 1 ? `SQRT(SUM(n * (x - (${mean})) * (x - (${mean}))) / ${nn - 1}) AS sd` : 'NULL AS sd';
+export function buildSpreadQuery(s: Slot, i: number, nn: number, mean: number): string {
+  const a = (stat: string) => alias(i, stat);
+  const at = ranks(nn).flatMap((x, k) => [`MIN(x) FILTER (WHERE cum > ${x.lo}) AS ${a(`q${k}lo`)}`, `MIN(x) FILTER (WHERE cum > ${x.hi}) AS ${a(`q${k}hi`)}`]);
+  const sd = nn > 1 ? `SQRT(SUM(n * (x - (${mean})) * (x - (${mean}))) / ${nn - 1})` : 'NULL';
   return [
-    `SELECT ${sd}, ${at.join(', ')}`,
-    `FROM (SELECT CAST(v AS DOUBLE) AS x, n, SUM(n) OVER (ORDER BY v ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum FROM ${groupsOf(s, `${s.alias} IS NOT NULL`)})`,
+    `SELECT ${sd} AS ${a('sd')}, ${at.join(', ')}`,
+    `FROM (SELECT CAST(v AS DOUBLE) AS x, n, SUM(n) OVER (ORDER BY v ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum FROM ${groupsOf(s, true)})`,
   ].join('\n');
 }
 
-function readSpread(row: Record<string, unknown> | undefined, nn: number): { sd: number | null; quantiles: Quantiles | null } {
-  if (!row || nn === 0) return { sd: null, quantiles: null };
+function readSpread(row: Record<string, unknown>, i: number, nn: number): { sd: number | null; quantiles: Quantiles | null } {
   const vals = ranks(nn).map((x, k) => {
-    const lo = toNumber(row[`q${k}lo`]);
-    const hi = toNumber(row[`q${k}hi`]);
+    const lo = toNumber(row[alias(i, `q${k}lo`)]);
+    const hi = toNumber(row[alias(i, `q${k}hi`)]);
     if (lo === null || hi === null) return lo ?? hi;
     return lo + (hi - lo) * (x.h - x.lo);
   });
-  return { sd: toNumber(row.sd), quantiles: { p5: vals[0], p25: vals[1], p50: vals[2], p75: vals[3], p95: vals[4] } };
+  return { sd: toNumber(row[alias(i, 'sd')]), quantiles: { p5: vals[0], p25: vals[1], p50: vals[2], p75: vals[3], p95: vals[4] } };
 }
 
-/** Bin counts (and IQR outliers) weighted by the group counts. */
-export function buildGroupHistogramQuery(s: Slot, spec: HistogramSpec): string {
+/** Bin counts (and IQR outliers) weighted by the group counts, as a list of {b, n, o}. */
+export function buildGroupHistogramExpr(s: Slot, spec: HistogramSpec): string {
   const x = spec.column.kind === 'temporal' ? 'epoch(v)' : 'CAST(v AS DOUBLE)';
   const bin = `LEAST(FLOOR((x - (${spec.min})) / (${spec.width})), ${spec.bins - 1})`;
   const out = spec.fences ? `COALESCE(SUM(n) FILTER (WHERE x < ${spec.fences.low} OR x > ${spec.fences.high}), 0)` : '0';
-  return `SELECT ${bin} AS bin, SUM(n) AS n, ${out} AS outliers FROM (SELECT ${x} AS x, n FROM ${groupsOf(s, `${s.alias} IS NOT NULL`)}) GROUP BY bin`;
+  const bins = `SELECT ${bin} AS b, SUM(n) AS n, ${out} AS o FROM (SELECT ${x} AS x, n FROM ${groupsOf(s, true)}) GROUP BY b`;
+  return `(SELECT list({'b': b, 'n': n, 'o': o}) FROM (${bins}))`;
 }
 
-export function buildTopValuesQuery(s: Slot, limit = 10): string {
-  return `SELECT v, n FROM ${groupsOf(s, `${s.alias} IS NOT NULL`)} ORDER BY n DESC, v LIMIT ${limit}`;
-}
-
-/** Values that differ only in case or surrounding spaces; the groups are distinct values, so COUNT(*) counts variants. */
-export function buildGroupMixedCaseQuery(s: Slot): string {
+/** Values that differ only in case or surrounding spaces (the groups are distinct values, so COUNT(*) counts variants). */
+export function buildGroupMixedCaseExpr(s: Slot): string {
   const t = 'CAST(v AS VARCHAR)';
-  return `SELECT lower(trim(${t})) AS k, COUNT(*) AS variants, MIN(${t}) AS a, MAX(${t}) AS b FROM ${groupsOf(s, `${s.alias} IS NOT NULL`)} GROUP BY k HAVING COUNT(*) > 1 ORDER BY 2 DESC, 1 LIMIT 5`;
+  const variants = `SELECT lower(trim(${t})) AS k, COUNT(*) AS variants, MIN(${t}) AS a, MAX(${t}) AS b FROM ${groupsOf(s, true)} GROUP BY k HAVING COUNT(*) > 1 ORDER BY 2 DESC, 1 LIMIT 5`;
+  return `(SELECT list({'a': a, 'b': b} ORDER BY variants DESC, k) FROM (${variants}))`;
 }
 
-export function buildGroupNonNumericQuery(s: Slot, limit = 5): string {
+/** The most frequent values that are not numbers, in a text column that is otherwise numeric. */
+export function buildGroupNonNumericExpr(s: Slot, limit = 5): string {
   const t = 'CAST(v AS VARCHAR)';
-  return `SELECT ${t} AS v FROM ${groupsOf(s, `${s.alias} IS NOT NULL`)} WHERE TRY_CAST(${t} AS DOUBLE) IS NULL ORDER BY n DESC, v LIMIT ${limit}`;
+  const bad = `SELECT ${t} AS v, n FROM ${groupsOf(s, true)} WHERE TRY_CAST(${t} AS DOUBLE) IS NULL ORDER BY n DESC, v LIMIT ${limit}`;
+  return `(SELECT list(v ORDER BY n DESC, v) FROM (${bad}))`;
 }
 
 function count(v: unknown): number {
@@ -177,63 +188,61 @@ export async function scanGroups(db: SqlRunner, reader: string, planColumns: Pla
   return { slots, rowCount: count(r?.n), rowHash };
 }
 
-/** Every statistic of every column from the groups of `scanGroups`, phase by phase. */
+/** Every statistic of every column from the groups of `scanGroups`, in four statements. */
 export async function profileGroups(db: SqlRunner, groups: Groups, planColumns: PlanColumn[], o: ScanOptions): Promise<RelationProfile> {
   const timings: Record<string, number> = {};
   const columns = planColumns.map(emptyColumn);
   const { slots, rowCount } = groups;
-  let t: number;
+  const nonNull = planColumns.map(() => 0);
+  const list = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? (v as Record<string, unknown>[]) : []);
 
-  // Phase: per-column statistics from the groups.
-  t = performance.now();
-  const nonNull: number[] = [];
+  // Phase: statistics and top values, then spread and quantiles of numeric columns.
+  let t = performance.now();
+  const [stats] = planColumns.length ? await db.query(sideBySide(planColumns.map((c, i) => buildGroupStatsQuery(slots[i], c, i))), o.signal) : [];
+  const spreads: string[] = [];
   for (const [i, c] of planColumns.entries()) {
-    throwIfAborted(o.signal);
     const col = columns[i];
-    const [s] = await db.query(buildGroupStatsQuery(slots[i], c), o.signal);
-    const nn = count(s?.nn);
-    nonNull.push(nn);
+    const a = (stat: string) => stats?.[alias(i, stat)];
+    const nn = count(a('nn'));
+    nonNull[i] = nn;
     col.nullCount = rowCount - nn;
     col.nullPercent = rowCount ? (100 * col.nullCount) / rowCount : 0;
-    col.distinctCount = count(s?.d);
-    col.min = s?.min ?? null;
-    col.max = s?.max ?? null;
+    col.distinctCount = count(a('d'));
+    col.min = a('min') ?? null;
+    col.max = a('max') ?? null;
+    col.topValues = list(a('top')).map((r) => ({ value: c.kind === 'numeric' ? (toNumber(r.v) ?? r.v) : r.v, count: count(r.n) }));
     if (c.kind === 'numeric') {
       col.min = toNumber(col.min) ?? col.min;
       col.max = toNumber(col.max) ?? col.max;
-      col.mean = toNumber(s?.mean);
+      col.mean = toNumber(a('mean'));
       col.quantileMethod = 'exact';
-      if (nn > 0 && col.mean !== null) {
-        const [sp] = await db.query(buildSpreadQuery(slots[i], nn, col.mean), o.signal);
-        const spread = readSpread(sp, nn);
-        col.stddev = spread.sd;
-        col.quantiles = spread.quantiles;
-      }
+      if (nn > 0 && col.mean !== null) spreads.push(buildSpreadQuery(slots[i], i, nn, col.mean));
     }
     if (c.kind === 'string') {
-      col.stringLength = { min: toNumber(s?.lmin), max: toNumber(s?.lmax), mean: toNumber(s?.lavg) };
-      col.whitespaceCount = count(s?.ws);
-      col.numericLikeCount = count(s?.num);
+      col.stringLength = { min: toNumber(a('lmin')), max: toNumber(a('lmax')), mean: toNumber(a('lavg')) };
+      col.whitespaceCount = count(a('ws'));
+      col.numericLikeCount = count(a('num'));
     }
+  }
+  if (spreads.length) {
+    throwIfAborted(o.signal);
+    const [row] = await db.query(sideBySide(spreads), o.signal);
+    planColumns.forEach((c, i) => {
+      if (!row || c.kind !== 'numeric' || !(alias(i, 'sd') in row)) return;
+      const spread = readSpread(row, i, nonNull[i]);
+      columns[i].stddev = spread.sd;
+      columns[i].quantiles = spread.quantiles;
+    });
   }
   timings.stats = elapsed(t);
   o.onPhase?.('stats', columns, rowCount);
-
-  // Phase: top values.
-  t = performance.now();
-  for (const [i, c] of planColumns.entries()) {
-    throwIfAborted(o.signal);
-    if (nonNull[i] === 0) continue;
-    const rows = await db.query(buildTopValuesQuery(slots[i]), o.signal);
-    columns[i].topValues = rows.map((r) => ({ value: c.kind === 'numeric' ? (toNumber(r.v) ?? r.v) : r.v, count: count(r.n) }));
-  }
-  timings.values = elapsed(t);
   o.onPhase?.('values', columns, rowCount);
+  throwIfAborted(o.signal);
 
   // Phase: histograms and IQR outliers.
   t = performance.now();
+  const specs: HistogramSpec[] = [];
   for (const [i, c] of planColumns.entries()) {
-    throwIfAborted(o.signal);
     const col = columns[i];
     if (nonNull[i] === 0) continue;
     let spec: HistogramSpec | null = null;
@@ -253,46 +262,50 @@ export async function profileGroups(db: SqlRunner, groups: Groups, planColumns: 
       if (lo === null || hi === null) continue;
       spec = histogramSpec(i, c, lo, hi, o.bins, false);
     }
-    if (!spec) continue;
-    const bins: HistogramBin[] = Array.from({ length: spec.bins }, (_, b) => ({ lower: spec.min + b * spec.width, upper: spec.min + (b + 1) * spec.width, count: 0 }));
-    let outliers = 0;
-    for (const r of await db.query(buildGroupHistogramQuery(slots[i], spec), o.signal)) {
-      const b = toNumber(r.bin);
-      if (b === null) continue;
-      bins[Math.max(0, Math.min(bins.length - 1, b))].count += count(r.n);
-      outliers += count(r.outliers);
+    if (spec) specs.push(spec);
+  }
+  if (specs.length) {
+    const [row] = await db.query(`SELECT ${specs.map((sp) => `${buildGroupHistogramExpr(slots[sp.index], sp)} AS ${alias(sp.index, 'hist')}`).join(', ')}`, o.signal);
+    for (const spec of specs) {
+      const col = columns[spec.index];
+      const bins: HistogramBin[] = Array.from({ length: spec.bins }, (_, b) => ({ lower: spec.min + b * spec.width, upper: spec.min + (b + 1) * spec.width, count: 0 }));
+      let outliers = 0;
+      for (const r of list(row?.[alias(spec.index, 'hist')])) {
+        const b = toNumber(r.b);
+        if (b === null) continue;
+        bins[Math.max(0, Math.min(bins.length - 1, b))].count += count(r.n);
+        outliers += count(r.o);
+      }
+      col.histogram = bins;
+      if (spec.fences) col.outlierCount = outliers;
+      if (spec.column.kind === 'temporal') col.histogramUnit = 'epoch-seconds';
     }
-    col.histogram = bins;
-    if (spec.fences) col.outlierCount = outliers;
-    if (c.kind === 'temporal') col.histogramUnit = 'epoch-seconds';
   }
   timings.histograms = elapsed(t);
   o.onPhase?.('histograms', columns, rowCount);
+  throwIfAborted(o.signal);
 
-  // Evidence for findings.
+  // Evidence for findings: duplicate rows, case variants, non-numbers in numeric-looking text.
   t = performance.now();
-  let duplicateRowCount: number | null = null;
-  if (groups.rowHash && rowCount > 1) {
-    const [d] = await db.query(`SELECT COALESCE(SUM(n - 1), 0) AS dup FROM ${groups.rowHash.table} WHERE gid = ${groups.rowHash.gid}`, o.signal);
-    duplicateRowCount = count(d?.dup);
-  }
-  const mixedCase: Record<string, string[][]> = {};
-  const nonNumericExamples: Record<string, string[]> = {};
+  const evidence: string[] = [];
+  if (groups.rowHash && rowCount > 1) evidence.push(`(SELECT COALESCE(SUM(n - 1), 0) FROM ${groups.rowHash.table} WHERE gid = ${groups.rowHash.gid}) AS dup`);
   for (const [i, c] of planColumns.entries()) {
-    throwIfAborted(o.signal);
     const col = columns[i];
     const nn = nonNull[i];
     if (c.kind !== 'string' || nn === 0) continue;
-    if (col.distinctCount >= 2 && col.distinctCount <= 1000) {
-      const rows = await db.query(buildGroupMixedCaseQuery(slots[i]), o.signal);
-      if (rows.length) mixedCase[c.name] = rows.map((r) => [String(r.a), String(r.b)]);
-    }
+    if (col.distinctCount >= 2 && col.distinctCount <= 1000) evidence.push(`${buildGroupMixedCaseExpr(slots[i])} AS ${alias(i, 'mixed')}`);
     const numeric = col.numericLikeCount ?? 0;
-    if (numeric >= 0.8 * nn && numeric < nn) {
-      const rows = await db.query(buildGroupNonNumericQuery(slots[i]), o.signal);
-      nonNumericExamples[c.name] = rows.map((r) => String(r.v));
-    }
+    if (numeric >= 0.8 * nn && numeric < nn) evidence.push(`${buildGroupNonNumericExpr(slots[i])} AS ${alias(i, 'bad')}`);
   }
+  const [ev] = evidence.length ? await db.query(`SELECT ${evidence.join(', ')}`, o.signal) : [];
+  const duplicateRowCount = ev && 'dup' in ev ? count(ev.dup) : null;
+  const mixedCase: Record<string, string[][]> = {};
+  const nonNumericExamples: Record<string, string[]> = {};
+  planColumns.forEach((c, i) => {
+    const mixed = list(ev?.[alias(i, 'mixed')]);
+    if (mixed.length) mixedCase[c.name] = mixed.map((r) => [String(r.a), String(r.b)]);
+    if (ev && alias(i, 'bad') in ev) nonNumericExamples[c.name] = (Array.isArray(ev[alias(i, 'bad')]) ? (ev[alias(i, 'bad')] as unknown[]) : []).map(String);
+  });
   timings.evidence = elapsed(t);
   return { rowCount, columns, duplicateRowCount, mixedCase, nonNumericExamples, timings };
 }

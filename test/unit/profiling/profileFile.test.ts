@@ -106,15 +106,22 @@ describe('profileFile (real DuckDB)', function () {
     const final = await profileFile(path, {}, { onProgress: (phase, p) => seen.push({ phase, p }) });
     assert.deepEqual(
       seen.map((s) => s.phase),
-      ['detect', 'load', 'stats', 'values', 'histograms', 'done'],
+      ['detect', 'detect', 'load', 'stats', 'values', 'histograms', 'done'],
     );
-    const first = seen[0].p;
+    // The preview from the head alone (before DuckDB is loaded) already has what DuckDB's sniffer finds next.
+    const preview = seen[0].p;
+    assert.equal(preview.rowCountIsEstimate, true);
+    assert.ok(preview.rowCount > 40_000 && preview.rowCount < 60_000, `preview estimate ${preview.rowCount}`);
+    assert.deepEqual(preview.columns.map((c) => [c.name, c.type]), [['a', 'BIGINT'], ['b', 'VARCHAR']]);
+    assert.equal(preview.sample.rows.length, 0);
+    const first = seen[1].p;
     assert.equal(first.rowCountIsEstimate, true);
     assert.ok(first.rowCount > 40_000 && first.rowCount < 60_000, `estimate ${first.rowCount}`);
     assert.deepEqual(first.columns.map((c) => [c.name, c.type]), [['a', 'BIGINT'], ['b', 'VARCHAR']]);
     assert.equal(first.partial, true);
-    assert.equal(seen[1].p.rowCount, 50_000);
-    assert.equal(seen[1].p.rowCountIsEstimate, false);
+    assert.equal(first.sample.rows.length, 100);
+    assert.equal(seen[2].p.rowCount, 50_000);
+    assert.equal(seen[2].p.rowCountIsEstimate, false);
     assert.equal(final.partial, false);
     assert.equal(final.columns[1].distinctCount, 7);
   });
