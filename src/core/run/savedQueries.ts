@@ -1,7 +1,9 @@
 /**
  * Saved queries: the one store that both the History view (run feature) and account sync read and write. Kept in a
- * key-value state (VS Code's workspaceState in the extension, a Map in tests) under `iopsdata.savedQueries` as the
- * plain array the run feature always stored, so existing saved queries keep working.
+ * key-value state (VS Code's globalState in the extension, a Map in tests) under `iopsdata.savedQueries` as the
+ * plain array the run feature always stored. Saved queries belong to the user, not to one folder: sync compares
+ * the store with what it last synced, so a per-folder store would read as "all deleted" in every other folder.
+ * Queries an older version kept per folder (workspaceState) are adopted once (adoptLegacy).
  *
  * Sync sees each saved query as `{ name, sql, connectionName? }` keyed by its id: connection ids are local to a
  * machine, names are what the synced connection definitions share. A name that matches no local connection is kept
@@ -115,6 +117,21 @@ export class SavedQueryStore {
     if (next.length === list.length) return false;
     await this.write(next, 'local');
     return true;
+  }
+
+  /**
+   * Moves saved queries kept in an older per-folder state into this store (ids already here win), then clears them
+   * there. Idempotent; cheap when there is nothing to move.
+   */
+  async adoptLegacy(legacy: KeyValueState): Promise<number> {
+    const old = parseSavedQueries(legacy.get(SAVED_QUERIES_KEY));
+    if (!old.length) return 0;
+    const list = this.list();
+    const known = new Set(list.map((q) => q.id));
+    const moved = old.filter((q) => !known.has(q.id));
+    if (moved.length) await this.write([...list, ...moved], 'local');
+    await legacy.update(SAVED_QUERIES_KEY, undefined);
+    return moved.length;
   }
 
   // -------------------------------------------------------------------------------------------- sync side

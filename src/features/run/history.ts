@@ -1,6 +1,7 @@
 /**
- * Query history (globalState, newest first, capped) and saved queries (workspaceState), shown together in the
- * `iopsdata.history` view: a "Saved queries" group on top, then the history entries. Nothing secret is stored.
+ * Query history (globalState, newest first, capped) and saved queries (globalState, the store account sync shares),
+ * shown together in the `iopsdata.history` view: a "Saved queries" group on top, then the history entries. Nothing
+ * secret is stored.
  */
 import * as vscode from 'vscode';
 import { addToHistory, describeEntry, formatDuration, parseHistory, sqlLabel, type HistoryEntry, type SavedQuery } from '../../core/run/history';
@@ -19,8 +20,10 @@ export class HistoryStore {
     private readonly global: vscode.Memento,
     workspace: vscode.Memento,
   ) {
-    this.savedQueries = new SavedQueryStore(workspace);
+    // Saved queries follow the user (globalState), as account sync does; older versions kept them per folder.
+    this.savedQueries = new SavedQueryStore(global);
     this.savedSub = this.savedQueries.onDidChange(() => this.emitter.fire());
+    void this.savedQueries.adoptLegacy(workspace).catch(() => undefined);
   }
 
   entries(): HistoryEntry[] {

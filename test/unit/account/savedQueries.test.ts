@@ -87,6 +87,22 @@ describe('account: saved query store (History view + sync)', () => {
     assert.equal(s.get('remote1')?.connectionId, 'lap');
   });
 
+  it('adopts the queries an older version kept per folder, once, without overwriting ids already in the store', async () => {
+    const folder = new MemoryKeyValueState();
+    folder.map.set(SAVED_QUERIES_KEY, [
+      { id: 'f1', name: 'Folder query', sql: 'select 1', savedAt: 1 },
+      { id: 'shared', name: 'Old copy', sql: 'select 0', savedAt: 1 },
+    ]);
+    const global = new MemoryKeyValueState();
+    global.map.set(SAVED_QUERIES_KEY, [{ id: 'shared', name: 'Current', sql: 'select 2', savedAt: 9 }]);
+    const s = store(global);
+    assert.equal(await s.adoptLegacy(folder), 1);
+    assert.deepEqual(s.list().map((q) => [q.id, q.name]), [['shared', 'Current'], ['f1', 'Folder query']]);
+    assert.equal(folder.get(SAVED_QUERIES_KEY), undefined, 'cleared in the folder so it is not adopted twice');
+    assert.equal(await s.adoptLegacy(folder), 0);
+    assert.equal(s.list().length, 2);
+  });
+
   it('a listener that throws does not break the write', async () => {
     const s = store();
     s.onDidChange(() => {
