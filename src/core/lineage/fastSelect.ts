@@ -794,7 +794,7 @@ class Reader {
       }
       const n = this.peek(1);
       if (tok.value === '$' && this.colonPaths && n?.kind === 'number' && n.start === tok.end && /^\d+$/.test(n.value)) {
-        // Snowflake positional column of a staged file: $1, t.$2 is not supported.
+        // Snowflake positional column of a staged file: $1.
         this.i += 2;
         const ref: Node = { type: 'column_ref', table: null, column: `$${n.value}` };
         this.colonPath();
@@ -894,7 +894,13 @@ class Reader {
     if (!this.punct('.')) ref = { type: 'column_ref', table: null, column: first };
     else {
       this.i++;
-      const column = this.takeName();
+      const n = this.peek(1);
+      let column: string;
+      if (this.colonPaths && this.punct('$') && n?.kind === 'number' && n.start === this.peek()!.end && /^\d+$/.test(n.value)) {
+        // Snowflake: s.$1, a positional column of an aliased stage.
+        this.i += 2;
+        column = `$${n.value}`;
+      } else column = this.takeName();
       if (this.punct('.') || this.punct('(')) throw GIVE_UP;
       ref = { type: 'column_ref', table: first, column };
     }

@@ -289,7 +289,11 @@ function copy(t: Token[], flow: Flow): void {
   const query = dir === 'FROM' ? otherQuery : firstQuery;
   if (query) {
     const r = flow.trace(flow.text(t, query[0], query[1]), 'COPY query', { start: t[query[0]]?.start ?? 0, exact: true });
-    if (r) flow.map(r, target, columns);
+    if (!r) return;
+    // Snowflake COPY INTO t FROM (SELECT $1, $2 FROM @stage): positional fields fill t's columns in order, which
+    // only the schema can name.
+    const names = columns ?? flow.schemaOf(target) ?? r.columns.map((c) => (/^\$\d+$/.test(c.name) ? '*' : c.name));
+    flow.map(r, target, names);
     return;
   }
   if (source) flow.copyTable(source, target, columns);

@@ -131,6 +131,22 @@ describe('lineage: COPY, UNLOAD, EXPORT and LOAD columns (path:<uri>)', () => {
     ]);
   });
 
+  it('Snowflake COPY INTO with a transforming query over staged positional fields', () => {
+    assert.deepEqual(edges('COPY INTO raw.rates (ccy, rate) FROM (SELECT $1, $2::number(10, 4) FROM @fx/rates.csv) FILE_FORMAT = (TYPE = CSV)', 'snowflake'), [
+      'path:@fx/rates.csv.$1 -> raw.rates.ccy',
+      'path:@fx/rates.csv.$2 -> raw.rates.rate',
+    ]);
+    // Without a column list the fields fill the table's columns in order: named by the schema, else `*`.
+    assert.deepEqual(edges('COPY INTO raw.rates FROM (SELECT r.$1, r.$2 FROM @fx/rates.csv r)', 'snowflake'), [
+      'path:@fx/rates.csv.$1 -> raw.rates.*',
+      'path:@fx/rates.csv.$2 -> raw.rates.*',
+    ]);
+    assert.deepEqual(edges('COPY INTO raw.rates FROM (SELECT r.$1, r.$2 FROM @fx/rates.csv r)', 'snowflake', { 'raw.rates': ['ccy', 'rate'] }), [
+      'path:@fx/rates.csv.$1 -> raw.rates.ccy',
+      'path:@fx/rates.csv.$2 -> raw.rates.rate',
+    ]);
+  });
+
   it('Redshift UNLOAD traces the quoted query into the S3 prefix', () => {
     const st = statement("UNLOAD ('SELECT c.id, c.name FROM crm.customers c WHERE c.active') TO 's3://exports/customers_' IAM_ROLE 'arn:aws:iam::1:role/x' PARQUET", 'redshift');
     assert.deepEqual([st.sources, st.targets], [['crm.customers'], ['path:s3://exports/customers_']]);
