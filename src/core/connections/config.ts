@@ -27,6 +27,15 @@ export interface DuckDbConfig extends CommonConfig {
 
 export type PostgresSslMode = 'disable' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
 
+/** An SSH jump host to reach PostgreSQL through (`ssh -N -L`, see sshTunnel.ts); its key is a secret. */
+export interface SshConfig {
+  host: string;
+  port?: number;
+  user: string;
+  /** Defaults to ssh's own (~/.ssh/known_hosts); tests use a private one. */
+  knownHostsFile?: string;
+}
+
 export interface PostgresConfig extends CommonConfig {
   kind: 'postgres';
   host: string;
@@ -37,6 +46,8 @@ export interface PostgresConfig extends CommonConfig {
   /** PEM of a CA to trust (not a secret). */
   sslCa?: string;
   connectTimeoutMs?: number;
+  /** Reach host:port through an SSH tunnel (host/port are then as seen from the SSH server). */
+  ssh?: SshConfig;
 }
 
 export type SnowflakeAuth = 'password' | 'keypair';
@@ -62,4 +73,7 @@ export interface ConnectionSecrets {
   /** Snowflake key-pair auth: PEM private key, optionally encrypted with the passphrase. */
   privateKey?: string;
   privateKeyPassphrase?: string;
+  /** PostgreSQL SSH tunnel: the private key (OpenSSH/PEM) and its passphrase, if any. */
+  sshPrivateKey?: string;
+  sshPassphrase?: string;
 }

@@ -12,6 +12,7 @@ import type { Logger } from '../logger';
 import { nullLogger } from '../logger';
 import type { ConnectionSecrets, PostgresConfig } from './config';
 import { abortable, collect, planScript, runScript, type PlannedStatement } from './script';
+import type { SshTunnel } from './sshTunnel';
 import { decimalJson, isoTimestamp, jsonValue } from './values';
 import type { CatalogColumn, CatalogSchema, CatalogTable, ColumnInfo, Connection, QueryOptions, QueryResult, RowStream, StreamOptions } from './types';
 
@@ -77,6 +78,10 @@ export class PostgresConnection implements Connection {
   private lostReported = false;
   private readonly typeNames = new Map<number, string>(Object.entries(TYPE_NAMES).map(([k, v]) => [Number(k), v]));
   private cursorSeq = 0;
+  /** The SSH tunnel when the config asks for one; reopened when ssh exited. */
+  private tunnel: SshTunnel | undefined;
+  /** Where the live client connected (the tunnel's local end, or the server): cancel requests go there too. */
+  private endpoint: { host: string; port: number } | undefined;
   /** The statement timeout of the statement being run, for the error message. */
   private timeoutInEffect: number | undefined;
   private closed = false;
@@ -90,7 +95,21 @@ export class PostgresConnection implements Connection {
     this.allowWrites = Boolean(config.allowWrites);
   }
 
-  private clientConfig(): ClientConfig {
+  /** The server's address, or the local end of a (re)opened SSH tunnel to it. */
+  private async resolveEndpoint(): Promise<{ host: string; port: number }> {
+    const c = this.config;
+    const target = { host: c.host, port: c.port ?? 5432 };
+    if (!c.ssh) return target;
+    if (!this.tunnel?.alive) {
+      await this.tunnel?.close();
+      this.tunnel = undefined;
+      const { openSshTunnel } = require('./sshTunnel') as typeof import('./sshTunnel');
+      this.tunnel = await openSshTunnel(c.ssh, target, { privateKey: this.secrets.sshPrivateKey, passphrase: this.secrets.sshPassphrase }, { log: this.log, timeoutMs: c.connectTimeoutMs ?? 20_000 });
+    }
+    return { host: this.tunnel.localHost, port: this.tunnel.localPort };
+  }
+
+  private clientConfig(endpoint: { host: string; port: number }): ClientConfig {
     const c = this.config;
     const options: string[] = [];
     if (!this.allowWrites) options.push('-c default_transaction_read_only=on');
@@ -98,10 +117,16 @@ export class PostgresConnection implements Connection {
     const ssl =
       !c.sslMode || c.sslMode === 'disable' || c.sslMode === 'prefer'
         ? false
-        : { rejectUnauthorized: c.sslMode === 'verify-ca' || c.sslMode === 'verify-full', ...(c.sslCa ? { ca: c.sslCa } : {}), ...(c.sslMode === 'verify-ca' ? { checkServerIdentity: () => undefined } : {}) };
+        : {
+            rejectUnauthorized: c.sslMode === 'verify-ca' || c.sslMode === 'verify-full',
+            ...(c.sslCa ? { ca: c.sslCa } : {}),
+            ...(c.sslMode === 'verify-ca' ? { checkServerIdentity: () => undefined } : {}),
+            // Through a tunnel the socket goes to 127.0.0.1; the certificate still names the real host.
+            ...(c.ssh ? { servername: c.host } : {}),
+          };
     return {
-      host: c.host,
-      port: c.port ?? 5432,
+      host: endpoint.host,
+      port: endpoint.port,
       database: c.database,
       user: c.user,
       password: this.secrets.password,
@@ -126,7 +151,13 @@ export class PostgresConnection implements Connection {
     if (this.connecting) return this.connecting;
     this.connecting = (async () => {
       const { Client } = require('pg') as typeof import('pg');
-      const client = new Client(this.clientConfig());
+      let endpoint: { host: string; port: number };
+      try {
+        endpoint = await this.resolveEndpoint();
+      } catch (err) {
+        throw new UserError(`Could not connect to ${this.displayName}: ${firstLine(err)}`, { cause: err, detail: firstLine(err) });
+      }
+      const client = new Client(this.clientConfig(endpoint));
       // A backend that dies between queries emits 'error' on the client: remember it, never crash the host.
       client.on('error', (err) => this.markLost(client, err));
       client.on('end', () => this.markLost(client, new Error('connection ended')));
@@ -138,6 +169,7 @@ export class PostgresConnection implements Connection {
       }
       this.log.info(`postgres: connected to ${this.displayName}${this.allowWrites ? '' : ' (read-only)'}`);
       this.client = client;
+      this.endpoint = endpoint;
       this.lostReason = undefined;
       this.lostReported = false;
       return client;
@@ -195,7 +227,8 @@ export class PostgresConnection implements Connection {
     packet.writeInt32BE(80877102, 4);
     packet.writeInt32BE(pid, 8);
     packet.writeInt32BE(key, 12);
-    const socket = createConnection({ host: this.config.host, port: this.config.port ?? 5432 }, () => socket.end(packet));
+    const to = this.endpoint ?? { host: this.config.host, port: this.config.port ?? 5432 };
+    const socket = createConnection(to, () => socket.end(packet));
     socket.setTimeout(5000, () => socket.destroy());
     socket.on('error', (err) => this.log.warn(`postgres: cancel request failed: ${firstLine(err)}`));
     this.log.info(`postgres: cancel request sent to ${this.displayName}`);
@@ -397,11 +430,18 @@ export class PostgresConnection implements Connection {
     return this.lostReason;
   }
 
+  /** Where the client connected (the SSH tunnel's local end when tunnelling). */
+  get connectedTo(): { host: string; port: number } | undefined {
+    return this.client ? this.endpoint : undefined;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     const c = this.client;
     this.client = undefined;
     await c?.end().catch(() => {});
+    await this.tunnel?.close();
+    this.tunnel = undefined;
   }
 }
 

@@ -34,9 +34,16 @@ export interface ConnectionDefinition {
   authenticator?: 'password' | 'keypair';
   /** Snowflake: override of https://<account>.snowflakecomputing.com (private link, or a test server). */
   accessUrl?: string;
+  /** PostgreSQL through an SSH tunnel: the SSH server (its private key is a secret). */
+  sshHost?: string;
+  sshPort?: number;
+  sshUser?: string;
 }
 
-export type SecretName = 'password' | 'privateKey' | 'privateKeyPassphrase';
+export type SecretName = 'password' | 'privateKey' | 'privateKeyPassphrase' | 'sshPrivateKey' | 'sshPassphrase';
+
+/** Every secret a connection may have (removal deletes them all). */
+export const SECRET_NAMES: readonly SecretName[] = ['password', 'privateKey', 'privateKeyPassphrase', 'sshPrivateKey', 'sshPassphrase'];
 
 export function secretKey(id: string, name: SecretName): string {
   return `iopsdata.connection.${id}.${name}`;
@@ -44,7 +51,7 @@ export function secretKey(id: string, name: SecretName): string {
 
 /** Which secrets a definition may use (all are optional: e.g. a trust-auth PostgreSQL needs none). */
 export function secretNames(def: ConnectionDefinition): SecretName[] {
-  if (def.kind === 'postgres') return ['password'];
+  if (def.kind === 'postgres') return def.sshHost ? ['password', 'sshPrivateKey', 'sshPassphrase'] : ['password'];
   if (def.kind === 'snowflake') return def.authenticator === 'keypair' ? ['privateKey', 'privateKeyPassphrase'] : ['password'];
   return [];
 }
@@ -59,7 +66,7 @@ export function slugId(name: string, taken: ReadonlySet<string>): string {
 /** Keys a definition may carry; anything else (notably `password`) is dropped before it is written to settings. */
 const ALLOWED_KEYS: readonly (keyof ConnectionDefinition)[] = [
   'id', 'name', 'kind', 'allowWrites', 'path', 'url', 'host', 'port', 'database', 'user', 'sslMode',
-  'account', 'warehouse', 'role', 'schema', 'authenticator', 'accessUrl',
+  'account', 'warehouse', 'role', 'schema', 'authenticator', 'accessUrl', 'sshHost', 'sshPort', 'sshUser',
 ];
 
 /** Strips a password embedded in a URL (postgres://u:secret@h/db → postgres://u@h/db) and returns both parts. */
@@ -85,7 +92,7 @@ export function validateDefinition(raw: unknown): ConnectionDefinition {
   if (!name) throw new Error('A connection needs a name.');
   const id = str('id');
   if (!id || !/^[A-Za-z0-9._-]+$/.test(id)) throw new Error(`Connection "${name}" needs an id of letters, digits, dot, dash or underscore.`);
-  if ('password' in r || 'privateKey' in r) {
+  if ('password' in r || 'privateKey' in r || 'sshPrivateKey' in r || 'sshPassphrase' in r) {
     // Never let a secret reach settings.json; callers move it to SecretStorage first.
     throw new Error(`Connection "${name}": secrets do not belong in the definition; they are kept in SecretStorage.`);
   }
@@ -95,10 +102,10 @@ export function validateDefinition(raw: unknown): ConnectionDefinition {
     const v = r[k];
     if (v === undefined || v === null || v === '') continue;
     if (k === 'allowWrites') out.allowWrites = v === true;
-    else if (k === 'port') {
+    else if (k === 'port' || k === 'sshPort') {
       const p = typeof v === 'number' ? v : Number(v);
-      if (!Number.isInteger(p) || p < 1 || p > 65535) throw new Error(`Connection "${name}": port must be 1–65535.`);
-      out.port = p;
+      if (!Number.isInteger(p) || p < 1 || p > 65535) throw new Error(`Connection "${name}": ${k === 'port' ? 'port' : 'SSH port'} must be 1–65535.`);
+      out[k] = p;
     } else if (typeof v === 'string') (out as unknown as Record<string, unknown>)[k] = v.trim();
   }
   if (out.url && /^[a-z][a-z0-9+.-]*:\/\/[^:@/?#]*:[^@/?#]*@/i.test(out.url)) {
@@ -106,6 +113,8 @@ export function validateDefinition(raw: unknown): ConnectionDefinition {
   }
   if (kind === 'duckdb' && !out.path) out.path = ':memory:';
   if (kind === 'postgres' && !out.url && !out.host) throw new Error(`Connection "${name}": give a host or a connection URL.`);
+  if (out.sshHost && kind !== 'postgres') throw new Error(`Connection "${name}": an SSH tunnel is available for PostgreSQL only.`);
+  if (out.sshHost && !out.sshUser) throw new Error(`Connection "${name}": the SSH tunnel needs a user (sshUser).`);
   if (kind === 'snowflake' && (!out.account || !out.user)) throw new Error(`Connection "${name}": Snowflake needs an account and a user.`);
   if (out.sslMode && !['disable', 'prefer', 'require', 'verify-ca', 'verify-full'].includes(out.sslMode)) {
     throw new Error(`Connection "${name}": sslMode must be disable, prefer, require, verify-ca or verify-full.`);
@@ -142,7 +151,7 @@ export function describeDefinition(def: ConnectionDefinition): string {
       return def.id === WORKSPACE_FILES_ID ? 'DuckDB · workspace files' : `DuckDB · ${def.path === ':memory:' ? 'in-memory' : def.path}`;
     case 'postgres': {
       if (def.url) return `PostgreSQL · ${def.url.replace(/^[a-z]+:\/\/([^@/]*@)?/i, '')}`;
-      return `PostgreSQL · ${def.host}${def.port ? `:${def.port}` : ''}/${def.database ?? ''}`;
+      return `PostgreSQL · ${def.host}${def.port ? `:${def.port}` : ''}/${def.database ?? ''}${def.sshHost ? ` via SSH ${def.sshHost}` : ''}`;
     }
     case 'snowflake':
       return `Snowflake · ${def.account}${def.database ? `/${def.database}` : ''}`;
@@ -173,13 +182,15 @@ export function toConnectionConfig(def: ConnectionDefinition, ctx: ConfigContext
       return { ...common, kind: 'duckdb', path, cwd: ctx.workspaceRoot, allowedDirectories: folders };
     }
     case 'postgres': {
+      const ssh = def.sshHost ? { ssh: { host: def.sshHost, port: def.sshPort ?? 22, user: def.sshUser ?? '' } } : {};
       if (def.url) {
         const parsed = parseConnectionUrl(def.url).config;
         if (parsed.kind !== 'postgres') throw new Error(`Connection "${def.name}": the URL is not a postgres:// URL.`);
-        return { ...parsed, ...common, ...(def.sslMode ? { sslMode: def.sslMode } : {}) };
+        return { ...parsed, ...common, ...(def.sslMode ? { sslMode: def.sslMode } : {}), ...ssh };
       }
       return {
         ...common,
+        ...ssh,
         kind: 'postgres',
         host: def.host ?? 'localhost',
         port: def.port ?? 5432,

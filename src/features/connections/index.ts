@@ -28,6 +28,8 @@ export interface AddConnectionArgs {
   password?: string;
   privateKey?: string;
   privateKeyPassphrase?: string;
+  sshPrivateKey?: string;
+  sshPassphrase?: string;
   [field: string]: unknown;
 }
 
@@ -99,10 +101,10 @@ export function registerConnections(fc: FeatureContext): ConnectionsApi {
   const addConnection = async (arg?: AddConnectionArgs, ui: FormUi = vscode.window): Promise<string | undefined> => {
     if (arg && typeof arg === 'object' && typeof arg.kind === 'string') {
       // Programmatic add (tests, other features): secrets are split off before validation.
-      const { password, privateKey, privateKeyPassphrase, scope, ...fields } = arg;
+      const { password, privateKey, privateKeyPassphrase, sshPrivateKey, sshPassphrase, scope, ...fields } = arg;
       const id = typeof fields.id === 'string' ? fields.id : slugId(String(fields.name ?? ''), takenIds());
       const definition = validateDefinition({ ...fields, id });
-      const secrets: Partial<Record<SecretName, string>> = { password, privateKey, privateKeyPassphrase };
+      const secrets: Partial<Record<SecretName, string>> = { password, privateKey, privateKeyPassphrase, sshPrivateKey, sshPassphrase };
       await store.save(definition, scope ?? (vscode.workspace.workspaceFolders?.length ? 'workspace' : 'user'), secrets);
       await pool.reconnect(definition.id);
       tree.refresh(definition.id);

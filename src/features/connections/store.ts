@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import {
   parseDefinitions,
+  SECRET_NAMES,
   secretKey,
   validateDefinition,
   workspaceFilesDefinition,
@@ -108,16 +109,12 @@ export class ConnectionStore implements vscode.Disposable {
       const kept = list.filter((d) => (d as { id?: unknown })?.id !== id);
       if (kept.length !== list.length) await vscode.workspace.getConfiguration(SECTION).update(KEY, kept.length ? kept : undefined, this.target(scope));
     }
-    for (const name of ['password', 'privateKey', 'privateKeyPassphrase'] as const) await this.secrets.delete(secretKey(id, name));
+    for (const name of SECRET_NAMES) await this.secrets.delete(secretKey(id, name));
   }
 
   async readSecrets(id: string): Promise<ConnectionSecrets> {
-    const [password, privateKey, privateKeyPassphrase] = await Promise.all([
-      this.secrets.get(secretKey(id, 'password')),
-      this.secrets.get(secretKey(id, 'privateKey')),
-      this.secrets.get(secretKey(id, 'privateKeyPassphrase')),
-    ]);
-    return { password, privateKey, privateKeyPassphrase };
+    const values = await Promise.all(SECRET_NAMES.map((name) => this.secrets.get(secretKey(id, name))));
+    return Object.fromEntries(SECRET_NAMES.map((name, i) => [name, values[i]])) as ConnectionSecrets;
   }
 
   async hasSecret(id: string, name: SecretName): Promise<boolean> {
