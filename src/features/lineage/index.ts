@@ -4,7 +4,7 @@
  * their data so integration tests can check results without reading the webview.
  */
 import * as vscode from 'vscode';
-import { dirname, join, basename, extname, isAbsolute } from 'node:path';
+import { dirname, join, basename, extname, isAbsolute, relative, sep } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import type { FeatureContext } from '../context';
 import { LineagePanels } from './panel';
@@ -46,6 +46,41 @@ function analyse(doc: vscode.TextDocument): ScriptLineage {
     dialect: dialectFor(),
     thisName: inDbt ? basename(doc.uri.fsPath, extname(doc.uri.fsPath)) : undefined,
   });
+}
+
+/** The model a .sql file defines when it lies under a model path of its dbt project (dbt_project.yml `model-paths`). */
+export function dbtModelName(file: string): string | undefined {
+  const root = findDbtRoot(file);
+  if (!root || extname(file) !== '.sql') return undefined;
+  let paths = ['models'];
+  try {
+    const m = /^model-paths:\s*\[([^\]]*)\]/m.exec(readFileSync(join(root, 'dbt_project.yml'), 'utf8'));
+    if (m) paths = m[1].split(',').map((p) => p.trim().replace(/^['"]|['"]$/g, '').replace(/\/+$/, '')).filter(Boolean);
+  } catch {
+    // Unreadable project file: dbt's default model path.
+  }
+  const rel = relative(root, file).split(sep).join('/');
+  return paths.some((p) => rel.startsWith(`${p}/`)) ? basename(file, '.sql') : undefined;
+}
+
+/** In a dbt model the final SELECT is the model itself: name its result node after it. */
+function nameModelResult(doc: vscode.TextDocument, graph: ViewGraph): ViewGraph {
+  const model = doc.uri.scheme === 'file' ? dbtModelName(doc.uri.fsPath) : undefined;
+  const results = graph.nodes.filter((n) => n.kind === 'result');
+  const last = results[results.length - 1];
+  if (model && last) {
+    last.label = model;
+    last.kind = 'model';
+  }
+  return graph;
+}
+
+/**
+ * Beside the editor when the SQL is on screen (editor menu, CodeLens); from the explorer, where the file is not open,
+ * the graph gets the whole editor area and node clicks open the file beside it.
+ */
+function besideIfVisible(doc: vscode.TextDocument): boolean {
+  return vscode.window.visibleTextEditors.some((e) => e.document === doc);
 }
 
 export interface ShowLineageResult {
@@ -96,8 +131,8 @@ export function registerLineage(fc: FeatureContext): void {
     }
     const lineage = analyse(doc);
     refreshDiagnostics(doc, lineage);
-    const graph = views().scriptView(lineage);
-    panels.show('file', `Lineage: ${basename(doc.uri.path)}`, graph, lineResolver(doc, graph));
+    const graph = nameModelResult(doc, views().scriptView(lineage));
+    panels.show('file', `Lineage: ${basename(doc.uri.path)}`, graph, lineResolver(doc, graph), besideIfVisible(doc));
     shownFile = doc.uri;
     return { lineage, graph };
   };
@@ -105,7 +140,7 @@ export function registerLineage(fc: FeatureContext): void {
   const refreshShownFile = (doc: vscode.TextDocument) => {
     if (!shownFile || doc.uri.toString() !== shownFile.toString() || !panels.isOpen('file')) return;
     try {
-      const graph = views().scriptView(analyse(doc));
+      const graph = nameModelResult(doc, views().scriptView(analyse(doc)));
       panels.update('file', `Lineage: ${basename(doc.uri.path)}`, graph);
       panels.setResolver('file', lineResolver(doc, graph));
     } catch (err) {
@@ -124,9 +159,9 @@ export function registerLineage(fc: FeatureContext): void {
     }
     const statement = lineage.statements.find((s) => s.index === i);
     if (!statement) return undefined;
-    const graph = views().scriptView(lineage, i);
+    const graph = nameModelResult(doc, views().scriptView(lineage, i));
     const summary = views().describe(statement);
-    panels.show('statement', `Lineage: statement ${i + 1} of ${basename(doc.uri.path)}`, graph, lineResolver(doc, graph));
+    panels.show('statement', `Lineage: statement ${i + 1} of ${basename(doc.uri.path)}`, graph, lineResolver(doc, graph), besideIfVisible(doc));
     return { statement, summary, graph };
   };
 
@@ -170,7 +205,7 @@ export function registerLineage(fc: FeatureContext): void {
     }
     dbtState.focus = focus;
     const result = await buildDag(root, focus);
-    panels.show('dbt', `dbt DAG: ${basename(root)}`, result.graph, dagResolver(root, result.graph));
+    panels.show('dbt', `dbt DAG: ${basename(root)}`, result.graph, dagResolver(root, result.graph), !doc || besideIfVisible(doc));
     return result;
   };
 

@@ -32,7 +32,7 @@ export class LineagePanels implements vscode.Disposable {
   constructor(private readonly fc: FeatureContext) {}
 
   /** Shows `graph` in the panel for `mode`, creating it on first use; `resolve` maps a node id to a file position. */
-  show(mode: Mode, title: string, graph: ViewGraph, resolve: (id: string) => NodeTarget | undefined): vscode.WebviewPanel {
+  show(mode: Mode, title: string, graph: ViewGraph, resolve: (id: string) => NodeTarget | undefined, beside = true): vscode.WebviewPanel {
     this.resolvers.set(mode, resolve);
     let app = this.panels.get(mode);
     if (!app) {
@@ -40,7 +40,7 @@ export class LineagePanels implements vscode.Disposable {
         app: 'lineage',
         title,
         initialState: { title, mode } satisfies LineageInitialState,
-        viewColumn: vscode.ViewColumn.Beside,
+        viewColumn: beside ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active,
         preserveFocus: true,
       });
       const created = app;
@@ -98,7 +98,9 @@ export class LineagePanels implements vscode.Disposable {
         if (!target) return;
         const doc = await vscode.workspace.openTextDocument(target.uri);
         const pos = new vscode.Position(target.line ?? 0, target.character ?? 0);
-        await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(pos, pos) });
+        // Never over the graph: beside it when the graph is in the first column.
+        const column = this.panels.get(mode)?.panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Beside : vscode.ViewColumn.One;
+        await vscode.window.showTextDocument(doc, { viewColumn: column, selection: new vscode.Range(pos, pos) });
       } else if (m.type === 'exportImage') {
         const dest = await vscode.window.showSaveDialog({
           filters: m.format === 'svg' ? { 'SVG image': ['svg'] } : { 'PNG image': ['png'] },

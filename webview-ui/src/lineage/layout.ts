@@ -36,7 +36,7 @@ export interface Layout {
 
 /** Box size from the text it holds (character widths of the 12px UI and editor fonts, rounded up). */
 export function nodeSize(n: LineageViewNode): { width: number; height: number } {
-  let chars = n.label.length * 7.4 + 70;
+  let chars = n.label.length * 7.6 + 80;
   for (const c of n.columns) chars = Math.max(chars, c.length * 7.3 + 28);
   const width = Math.round(Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, chars)));
   return { width, height: HEADER + n.columns.length * ROW + (n.columns.length ? 6 : 0) };
