@@ -86,3 +86,48 @@ describe('nl2sql eval: scripted models through the loopback server', function ()
     assert.deepEqual(report.items.filter((i) => !i.correct).map((i) => i.id), ['q02', 'q04', 'q06', 'q08', 'q10', 'q12', 'q14', 'q16', 'q18', 'q20']);
   });
 });
+
+describe('nl2sql eval: `npm run eval:nl2sql` (the script, as a child process)', function () {
+  this.timeout(120_000);
+  const { execFile } = require('node:child_process') as typeof import('node:child_process');
+  const { join } = require('node:path') as typeof import('node:path');
+  const root = join(__dirname, '..', '..', '..');
+  // Async on purpose: the loopback server answers from this process while the script runs.
+  const runScript = (args: string[], env: Record<string, string>) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('IOPSDATA_'))) as Record<string, string>;
+      execFile(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'test/eval/nl2sql.ts'), ...args], { cwd: root, env: { ...clean, ...env }, timeout: 110_000 }, (err, stdout, stderr) =>
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+
+  it('without any key or base URL says so and exits 0', async () => {
+    const r = await runScript([], {});
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^nl2sql eval: no provider configured, nothing to score\. Set IOPSDATA_OPENAI_API_KEY, IOPSDATA_ANTHROPIC_API_KEY, IOPSDATA_GROQ_API_KEY or IOPSDATA_OPENAI_COMPATIBLE_BASE_URL/);
+  });
+
+  it('scores a configured OpenAI-compatible server by execution accuracy (--json)', async () => {
+    const byQuestion = new Map(QUESTIONS.map((q) => [q.question, q]));
+    // Right on the first two questions, plausible but wrong on the next two.
+    const model = (r: RecordedRequest) => {
+      const q = byQuestion.get(r.body.messages.filter((m: any) => m.role === 'user')[0].content)!;
+      const sql = ['q01', 'q02'].includes(q.id) ? q.sql : 'SELECT 42 AS answer';
+      return { kind: 'text' as const, text: JSON.stringify({ sql, explanation: '' }) };
+    };
+    const llm = await startLlmServer({ fallback: model });
+    try {
+      const r = await runScript(['--limit', '4', '--json'], { IOPSDATA_OPENAI_COMPATIBLE_BASE_URL: llm.openaiBaseUrl, IOPSDATA_OPENAI_COMPATIBLE_MODEL: 'scripted' });
+      assert.equal(r.code, 0, r.stderr);
+      const [report] = JSON.parse(r.stdout);
+      assert.equal(report.provider, 'openai-compatible');
+      assert.equal(report.model, 'scripted');
+      assert.equal(report.total, 4);
+      assert.equal(report.correct, 2);
+      assert.equal(report.accuracy, 0.5);
+      assert.deepEqual(report.items.map((i: { id: string; correct: boolean }) => [i.id, i.correct]), [['q01', true], ['q02', true], ['q03', false], ['q04', false]]);
+    } finally {
+      await llm.stop();
+    }
+  });
+});
