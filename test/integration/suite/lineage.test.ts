@@ -8,6 +8,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ShowLineageResult, ExplainResult } from '../../../src/features/lineage';
+import type { LineagePanelState } from '../../../src/features/lineage/panel';
+
+/** What the lineage panels were sent and what their webviews reported as painted (iopsdata.lineage.stateForTests). */
+async function panelState(mode: LineagePanelState['mode']): Promise<LineagePanelState | undefined> {
+  const s = (await vscode.commands.executeCommand('iopsdata.lineage.stateForTests')) as { panels: LineagePanelState[] };
+  return s.panels.find((p) => p.mode === mode);
+}
 
 async function until<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
   const end = Date.now() + timeoutMs;
@@ -49,6 +56,14 @@ describe('lineage in the extension host', function () {
     await until('the lineage panel tab', () =>
       vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === 'Lineage: etl.sql'),
     );
+    // The webview itself laid out and painted every node it was sent.
+    const painted = await until('the lineage webview to paint the graph', async () => {
+      const st = await panelState('file');
+      return st?.rendered && st.rendered.title === 'Lineage: etl.sql' ? st : undefined;
+    }, 30_000);
+    assert.equal(painted.rendered!.totalNodes, result.graph.nodes.length);
+    assert.equal(painted.rendered!.nodes, result.graph.nodes.length);
+    assert.deepEqual(painted.sentNodes, result.graph.nodes.map((n) => n.id));
   });
 
   it('parse problems become diagnostics on the right line', async () => {
@@ -75,5 +90,45 @@ describe('lineage in the extension host', function () {
     const r = (await vscode.commands.executeCommand('iopsdata.lineage.showDbtDag', model)) as { graph: { focus?: string; edges: Array<{ from: string; to: string }> } };
     assert.equal(r.graph.focus, 'model.orders');
     assert.ok(r.graph.edges.some((e) => e.from === 'seed.status_labels' && e.to === 'model.orders'));
+  });
+
+  it('redraws the open dbt DAG when a model file is added, changed and deleted', async () => {
+    const project = path.join(root, 'lineage-it/jaffle');
+    const model = vscode.Uri.file(path.join(project, 'models/marts/orders.sql'));
+    await vscode.commands.executeCommand('iopsdata.lineage.showDbtDag', model);
+    const first = await until('the DAG webview to paint', async () => {
+      const st = await panelState('dbt');
+      return st?.rendered && st.rendered.at >= st.sentAt ? st : undefined;
+    }, 30_000);
+    assert.equal(first.rendered!.totalNodes, first.sentNodes.length);
+    assert.ok(!first.sentNodes.includes('model.order_summary'));
+
+    // A new model that reads `orders`: the watcher rebuilds the DAG and the webview paints it.
+    const file = path.join(project, 'models/marts/order_summary.sql');
+    fs.writeFileSync(file, "select status, count(*) as n from {{ ref('orders') }} group by status\n");
+    const added = await until('the DAG to gain model.order_summary', async () => {
+      const st = await panelState('dbt');
+      return st && st.sentAt > first.sentAt && st.sentNodes.includes('model.order_summary') && st.rendered && st.rendered.at >= st.sentAt ? st : undefined;
+    }, 30_000);
+    assert.equal(added.rendered!.totalNodes, first.sentNodes.length + 1);
+
+    // Changing its ref adds the edge to the new upstream: seen by re-reading the DAG the command builds.
+    fs.writeFileSync(file, "select c.customer_id, count(*) as n from {{ ref('orders') }} o join {{ ref('customers') }} c using (customer_id) group by 1\n");
+    await until('the DAG to be rebuilt after the edit', async () => {
+      const st = await panelState('dbt');
+      return st && st.sentAt > added.sentAt && st.rendered && st.rendered.at >= st.sentAt ? st : undefined;
+    }, 30_000);
+    const rebuilt = (await vscode.commands.executeCommand('iopsdata.lineage.showDbtDag', vscode.Uri.file(file))) as { graph: { focus?: string; edges: Array<{ from: string; to: string }> } };
+    assert.equal(rebuilt.graph.focus, 'model.order_summary');
+    assert.ok(rebuilt.graph.edges.some((e) => e.from === 'model.customers' && e.to === 'model.order_summary'));
+
+    // Deleted: the node goes away again.
+    const beforeDelete = (await panelState('dbt'))!.sentAt;
+    fs.rmSync(file);
+    const removed = await until('the DAG to lose model.order_summary', async () => {
+      const st = await panelState('dbt');
+      return st && st.sentAt > beforeDelete && !st.sentNodes.includes('model.order_summary') ? st : undefined;
+    }, 30_000);
+    assert.equal(removed.sentNodes.length, first.sentNodes.length);
   });
 });
