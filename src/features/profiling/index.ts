@@ -119,18 +119,24 @@ export function registerProfiling(fc: FeatureContext, connections: ConnectionsAp
       case 'reprofile':
         await profileFileCommand(vscode.Uri.file(path), { dialect: sanitizeDialect(m.dialect) });
         break;
-      case 'queryFile': {
-        const doc = await vscode.workspace.openTextDocument({
-          language: 'sql',
-          content: `-- Runs on the Workspace files (DuckDB) connection\nSELECT * FROM '${path.replace(/'/g, "''")}' LIMIT 1000;\n`,
-        });
-        await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside });
+      case 'queryFile':
+        await queryFile(vscode.Uri.file(path));
         break;
-      }
       default:
         await exportMessage(m, profile, basename(path));
     }
     void panel;
+  }
+
+  /** "Query this file": a .sql editor reading the file, bound to the built-in Workspace files (DuckDB) connection. */
+  async function queryFile(uri: vscode.Uri): Promise<string> {
+    const { queryFileSql, sqlPathFor } = await import('../../core/connections/dataFiles');
+    const sql = queryFileSql(sqlPathFor(uri.fsPath, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath));
+    const doc = await vscode.workspace.openTextDocument({ language: 'sql', content: `-- Runs on the Workspace files (DuckDB) connection\n${sql}` });
+    const workspaceFiles = connections.list().find((c) => c.builtIn);
+    if (workspaceFiles) await connections.setActiveConnection(doc.uri, workspaceFiles.id);
+    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside });
+    return doc.uri.toString();
   }
 
   async function exportMessage(m: ProfileToHost, profile: FileProfile | undefined, name: string): Promise<void> {
@@ -178,6 +184,8 @@ export function registerProfiling(fc: FeatureContext, connections: ConnectionsAp
   fc.extension.subscriptions.push(
     vscode.commands.registerCommand('iopsdata.profile.file', (uri?: vscode.Uri, options?: ProfileOptions) => profileFileCommand(uri, options ?? {})),
     vscode.commands.registerCommand('iopsdata.profile.table', (ref?: TableNodeRef) => profileTableCommand(ref)),
+    // Internal: the panel's "Query this file" button (the integration test runs it by this name).
+    vscode.commands.registerCommand('iopsdata.profile.queryFile', (uri?: vscode.Uri) => (uri instanceof vscode.Uri ? queryFile(uri) : undefined)),
   );
 }
 

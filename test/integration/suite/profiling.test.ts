@@ -1,7 +1,8 @@
 /**
  * Profiling inside the real VS Code extension host: `iopsdata.profile.file` on a CSV in the workspace opens the
- * profile panel and returns the profile (computed by the real DuckDB), a second run comes from the cache, and the
- * command is contributed to the explorer context menu for data files.
+ * profile panel and returns the profile (computed by the real DuckDB), a second run comes from the cache, "Query this
+ * file" opens a .sql editor bound to the Workspace files connection, and the command is contributed to the explorer
+ * context menu for data files.
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
@@ -22,6 +23,7 @@ describe('profiling in the extension host', function () {
   });
 
   after(async () => {
+    await vscode.commands.executeCommand('iopsdata.connections.remove', 'itest-prof-other', { confirm: false });
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     fs.rmSync(csv, { force: true });
   });
@@ -50,6 +52,29 @@ describe('profiling in the extension host', function () {
     const again = (await vscode.commands.executeCommand('iopsdata.profile.file', vscode.Uri.file(csv))) as FileProfile;
     assert.equal(again.rowCount, 4);
     assert.ok(Date.now() - started < 2000);
+  });
+
+  it('"Query this file" opens a .sql editor on the Workspace files connection that runs', async () => {
+    // Another connection is the last used one, so only an explicit binding puts the new editor on Workspace files.
+    await vscode.commands.executeCommand('iopsdata.connections.add', { id: 'itest-prof-other', name: 'ITest profiling other', kind: 'duckdb', path: 'itest-prof-other.duckdb' });
+    await vscode.commands.executeCommand('iopsdata.connections.selectForEditor', undefined, 'itest-prof-other');
+    const uri = (await vscode.commands.executeCommand('iopsdata.profile.queryFile', vscode.Uri.file(csv))) as string;
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri)!;
+    assert.ok(doc, 'the editor is open');
+    assert.equal(doc.languageId, 'sql');
+    assert.match(doc.getText(), /SELECT \*\nFROM 'profile-me\.csv'/);
+    // Run it: only the Workspace files (DuckDB) connection resolves a workspace-relative file path.
+    const outcome = (await vscode.commands.executeCommand('iopsdata.run.file', doc.uri)) as {
+      status: string;
+      error?: string;
+      sets: { connectionName: string }[];
+      lastResult?: { rows: unknown[][] };
+    };
+    assert.equal(outcome.status, 'ok', outcome.error);
+    assert.equal(outcome.sets[0]?.connectionName, 'Workspace files');
+    assert.deepEqual(outcome.lastResult?.rows, [[1, 'Paris', 10], [2, 'Rome', 20], [3, 'Paris', null], [4, 'Oslo', 40]]);
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
   it('contributes Profile File to the explorer menu for data files', () => {
