@@ -24,13 +24,14 @@ const RESERVED = new Set([
   'QUALIFY', 'INTO', 'AND', 'OR', 'NOT', 'IS', 'IN', 'BETWEEN', 'LIKE', 'ILIKE', 'RLIKE', 'REGEXP', 'SIMILAR', 'CASE',
   'WHEN', 'THEN', 'ELSE', 'END', 'NULL', 'TRUE', 'FALSE', 'DISTINCT', 'ALL', 'ANY', 'SOME', 'OVER', 'PARTITION', 'BY',
   'FILTER', 'WITHIN', 'LATERAL', 'FOR', 'TOP', 'VALUES', 'SET', 'EXISTS', 'CAST', 'INTERVAL', 'COLLATE', 'ESCAPE',
-  'SEMI', 'ANTI', 'ASOF', 'APPLY', 'PIVOT', 'UNPIVOT', 'TABLESAMPLE', 'SAMPLE', 'LATERAL', 'CLUSTER', 'DISTRIBUTE',
+  'SEMI', 'ANTI', 'ASOF', 'APPLY', 'PIVOT', 'UNPIVOT', 'TABLESAMPLE', 'SAMPLE', 'CLUSTER', 'DISTRIBUTE',
   'SORT', 'TABLE', 'ARRAY', 'STRUCT', 'MAP', 'ROW', 'ROWS', 'RANGE', 'GROUPS', 'PRECEDING', 'FOLLOWING', 'UNBOUNDED',
-  'CURRENT', 'AT', 'ZONE', 'DEFAULT', 'EXCLUDE', 'REPLACE', 'RENAME', 'RETURNING', 'CONNECT', 'START', 'PRIOR',
-  'MATCH_RECOGNIZE', 'QUALIFY', 'OPTION', 'IGNORE', 'RESPECT', 'NULLS', 'FIRST', 'LAST', 'ASC', 'DESC', 'RECURSIVE',
+  'CURRENT', 'AT', 'ZONE', 'DEFAULT', 'EXCLUDE', 'REPLACE', 'RENAME', 'RETURNING', 'CONNECT', 'PRIOR',
+  'MATCH_RECOGNIZE', 'OPTION', 'IGNORE', 'RESPECT', 'NULLS', 'ASC', 'DESC', 'RECURSIVE',
   'MATERIALIZED', 'UNNEST', 'EXPLODE', 'LOCAL', 'GLOBAL', 'INSERT', 'UPDATE', 'DELETE', 'MERGE', 'CREATE', 'DROP',
   'ALTER', 'TRUNCATE', 'GRANT', 'PRIMARY', 'REFERENCES', 'CHECK', 'CONSTRAINT', 'UNIQUE', 'INDEX', 'VIEW',
-  'USER', 'LEVEL', 'ROWNUM', 'SYSDATE', 'OUTPUT', 'TRY_CAST', 'SAFE_CAST', 'CONVERT', 'FLATTEN', 'SESSION_USER', 'SYSTEM_USER', 'CURRENT_USER', 'CURRENT_ROLE', 'CURRENT_SCHEMA',
+  'USER', 'ROWNUM', 'SYSDATE', 'OUTPUT', 'TRY_CAST', 'SAFE_CAST', 'CONVERT', 'FLATTEN', 'SESSION_USER', 'SYSTEM_USER',
+  'CURRENT_USER', 'CURRENT_ROLE', 'CURRENT_SCHEMA',
 ]);
 
 /**
@@ -60,7 +61,7 @@ const OPERATORS = new Set(['+', '-', '*', '/', '%', '=', '<', '>', '<=', '>=', '
 const FILE_FUNCTION = /^(read_\w+|parquet_scan|delta_scan|iceberg_scan|csv_scan|st_read)$/i;
 
 /** Words that may follow a SELECT's last clause; whoever reads on decides whether they fit (else: give up). */
-const QUERY_FOLLOWERS = new Set(['ORDER', 'LIMIT', 'OFFSET', 'RETURNING', 'WITH']);
+const QUERY_FOLLOWERS = new Set(['ORDER', 'LIMIT', 'OFFSET', 'FETCH', 'RETURNING', 'WITH', 'SORT', 'DISTRIBUTE', 'CLUSTER']);
 
 const SET_OPS = new Set(['UNION', 'INTERSECT', 'EXCEPT', 'MINUS']);
 
@@ -303,10 +304,11 @@ class Reader {
       cur._next = next;
       cur = next;
     }
-    if (this.word() === 'ORDER') {
-      this.i++;
-      this.expectWord('BY');
-      first.orderby = this.orderList();
+    // ORDER BY, and Hive/Spark DISTRIBUTE BY / SORT BY / CLUSTER BY: row order and placement, no column flow.
+    while (['ORDER', 'SORT', 'DISTRIBUTE', 'CLUSTER'].includes(this.word()) && this.word(1) === 'BY') {
+      this.i += 2;
+      const list = this.orderList();
+      first.orderby = [...(first.orderby ?? []), ...list];
     }
     if (this.take('LIMIT')) {
       if (!this.take('ALL')) this.number();
@@ -314,6 +316,13 @@ class Reader {
     if (this.take('OFFSET')) {
       this.number();
       if (!this.take('ROWS')) this.take('ROW');
+    }
+    if (this.take('FETCH')) {
+      // FETCH FIRST|NEXT n ROW|ROWS ONLY
+      if (!this.take('FIRST')) this.expectWord('NEXT');
+      if (this.peek()?.kind === 'number') this.i++;
+      if (!this.take('ROWS')) this.expectWord('ROW');
+      this.expectWord('ONLY');
     }
     first.with = withList;
     this.depth--;

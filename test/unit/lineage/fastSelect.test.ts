@@ -96,6 +96,8 @@ const READ: Array<[Dialect, string]> = [
   ['postgres', "SELECT sum(amount)::float / nullif(count(*), 0) AS avg_amount, count(distinct case when status = 'paid' then id end) AS paid FROM orders"],
   ['postgres', 'SELECT lag(x, 1) OVER (PARTITION BY g ORDER BY d DESC NULLS LAST) AS prev_x FROM t'],
   ['snowflake', 'SELECT a, b FROM t QUALIFY row_number() OVER (PARTITION BY a ORDER BY b) = 1'],
+  ['postgres', 'SELECT a FROM t ORDER BY a FETCH FIRST 5 ROWS ONLY'],
+  ['postgres', 'SELECT first, last, start, level FROM t ORDER BY first NULLS FIRST'],
 ];
 
 /** Syntax the reader leaves to node-sql-parser (dialect extensions, clauses it does not model, invalid SQL). */
@@ -110,7 +112,6 @@ const LEFT_TO_PARSER: Array<[Dialect, string]> = [
   ['postgres', 'SELECT upper(trim(both from name)) AS n FROM t'],
   ['postgres', 'SELECT a.id, b.v FROM a LEFT JOIN LATERAL (SELECT v FROM b WHERE b.id = a.id) b ON true'],
   ['postgres', 'SELECT t.id FROM t WHERE t.x = ANY (SELECT y FROM u)'],
-  ['postgres', 'SELECT a FROM t ORDER BY a FETCH FIRST 5 ROWS ONLY'],
   ['postgres', "SELECT a FROM t WHERE a ~ 'x'"],
   ['postgres', 'SELECT a FROM t WHERE a = = b'],
   ['postgres', 'SELECT sum(x) OVER w AS s FROM t'],

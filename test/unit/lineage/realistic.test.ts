@@ -551,6 +551,14 @@ ON CONFLICT (account_id) DO UPDATE SET logins = EXCLUDED.logins`,
     targets: ['analytics.top_pages'],
     edges: ['logs.pages.url -> analytics.top_pages.url'],
   },
+  {
+    name: 'Spark: DISTRIBUTE BY / SORT BY when writing a partitioned table',
+    dialect: 'sparksql',
+    sql: 'INSERT OVERWRITE TABLE dw.events PARTITION (ds) SELECT user_id, event, ds FROM staging.events DISTRIBUTE BY ds SORT BY user_id',
+    sources: ['staging.events'],
+    targets: ['dw.events'],
+    edges: ['staging.events.ds -> dw.events.ds', 'staging.events.event -> dw.events.event', 'staging.events.user_id -> dw.events.user_id'],
+  },
 ];
 
 describe('lineage: realistic statements per dialect', () => {
