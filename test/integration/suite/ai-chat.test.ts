@@ -160,6 +160,28 @@ describe('@iopsdata chat participant with a vscode.lm model (extension host)', f
     firstStream = stream;
   });
 
+  it('the Run and Show Lineage buttons run the SQL on the connection and draw its lineage', async () => {
+    const sql = (first.metadata as { sql: string }).sql;
+    const [run, , lineage] = firstStream.buttons;
+    const t0 = Date.now();
+    await vscode.commands.executeCommand(run.command, ...(run.arguments ?? []));
+    const state = (await vscode.commands.executeCommand('iopsdata.run.stateForTests')) as { history: { sql: string; connectionId: string; status: string; rows?: number; startedAt: number }[] };
+    const entry = state.history.find((h) => h.sql === sql && h.startedAt >= t0 - 1000);
+    assert.ok(entry, JSON.stringify(state.history.slice(0, 3)));
+    assert.equal(entry.connectionId, CONNECTION);
+    assert.equal(entry.status, 'ok');
+    assert.ok((entry.rows ?? 0) > 1);
+    await vscode.commands.executeCommand(lineage.command, ...(lineage.arguments ?? []));
+    const until = Date.now() + 20_000;
+    let panels: { sentNodes: string[]; sentAt: number }[] = [];
+    while (Date.now() < until) {
+      panels = ((await vscode.commands.executeCommand('iopsdata.lineage.stateForTests')) as { panels: typeof panels }).panels;
+      if (panels.some((p) => p.sentAt >= t0 && p.sentNodes.some((n) => /customers/.test(n)))) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.ok(panels.some((p) => p.sentAt >= t0 && p.sentNodes.some((n) => /customers/.test(n))), JSON.stringify(panels).slice(0, 500));
+  });
+
   it('the Open in Editor button opens the SQL, and the follow-up offered is /explain of that SQL', async () => {
     const open = firstStream.buttons[1];
     const uri = (await vscode.commands.executeCommand(open.command, ...(open.arguments ?? []))) as vscode.Uri;
