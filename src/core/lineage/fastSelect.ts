@@ -57,6 +57,9 @@ const NILADIC = new Set(['CURRENT_DATE', 'CURRENT_TIMESTAMP', 'CURRENT_TIME', 'L
 /** Operators made of punctuation (the tokenizer emits one character at a time). */
 const OPERATORS = new Set(['+', '-', '*', '/', '%', '=', '<', '>', '<=', '>=', '<>', '!=', '||']);
 
+/** File formats Spark accepts as `format.\`path\`` table names. */
+const FILE_FORMATS = new Set(['csv', 'parquet', 'json', 'orc', 'delta', 'avro', 'text', 'binaryfile', 'iceberg', 'hudi']);
+
 /** Table functions reading a file: the table scan reports them as `path:` sources; left to the grammar. */
 const FILE_FUNCTION = /^(read_\w+|parquet_scan|delta_scan|iceberg_scan|csv_scan|st_read)$/i;
 
@@ -260,6 +263,8 @@ class Reader {
       parts.push(this.takeName());
     }
     if (parts.length > 3) throw GIVE_UP;
+    // Spark: parquet.`/data/x` reads a path, named as the table scan names it.
+    if (parts.length === 2 && FILE_FORMATS.has(parts[0].toLowerCase()) && /[/:]/.test(parts[1])) return { db: null, table: `path:${parts[1]}` };
     return { db: parts.length > 1 ? parts.slice(0, -1).join('.') : null, table: parts[parts.length - 1] };
   }
 
@@ -610,11 +615,26 @@ class Reader {
   }
 
   private tableAlias(ref: Node): Node {
+    this.tableSample();
     let as: string | null = null;
     if (this.take('AS')) as = this.aliasAfterAs();
     else if (this.name() !== undefined) as = this.takeName();
+    this.tableSample();
     if (this.punct('(')) throw GIVE_UP; // column alias list or hint
     return { ...ref, as };
+  }
+
+  /** TABLESAMPLE [SYSTEM|BERNOULLI] (…) [REPEATABLE (n)], before (Spark) or after (PostgreSQL) the alias. */
+  private tableSample(): void {
+    if (this.word() !== 'TABLESAMPLE') return;
+    this.i++;
+    if (this.peek()?.kind === 'word' && this.punct('(', 1)) this.i++;
+    if (!this.punct('(')) throw GIVE_UP;
+    this.skipParens();
+    if (this.word() === 'REPEATABLE') {
+      this.i++;
+      this.skipParens();
+    }
   }
 
   private functionAlias(fn: Node): Node {

@@ -15,11 +15,11 @@ import { qualifiedName } from './tables';
 /** The statements this module traces; `insert` only when it writes a path or several tables. */
 export function isMovement(type: string, targets: string[], sql: string, dialect: Dialect): boolean {
   if (['merge', 'copy', 'unload', 'export', 'load'].includes(type)) return true;
-  if (type === 'create_table') return /\bclone\b/i.test(sql) && isClone(tokenize(sql, { dialect }));
+  if (type === 'create_table') return /\b(clone|like)\b/i.test(sql) && copiesTable(tokenize(sql, { dialect })) !== undefined;
   if (type !== 'insert') return false;
   if (targets.some((t) => t.startsWith('path:'))) return true;
   const t = tokenize(sql.slice(0, 200), { dialect });
-  return t[0]?.upper === 'INSERT' && (t[1]?.upper === 'ALL' || t[1]?.upper === 'FIRST');
+  return (t[0]?.upper === 'INSERT' && (t[1]?.upper === 'ALL' || t[1]?.upper === 'FIRST')) || t[0]?.upper === 'FROM';
 }
 
 export function movementColumns(sql: string, dialect: Dialect, type: string, ctx: ColumnContext): ColumnResult {
@@ -30,7 +30,11 @@ export function movementColumns(sql: string, dialect: Dialect, type: string, ctx
     else if (type === 'copy') copy(t, flow);
     else if (type === 'unload') unload(t, flow);
     else if (type === 'export') exportData(t, flow);
-    else if (type === 'load' || type === 'create_table') load(flow);
+    else if (type === 'load') load(flow);
+    // CREATE TABLE a CLONE b copies b's data; CREATE TABLE a LIKE b copies only its structure.
+    else if (type === 'create_table') {
+      if (copiesTable(t) === 'CLONE') load(flow);
+    } else if (t[0]?.upper === 'FROM') fromFirstInsert(t, flow);
     else if (t[1]?.upper === 'ALL' || t[1]?.upper === 'FIRST') multiInsert(t, flow);
     else insertDirectory(t, flow);
   } catch (err) {
@@ -318,10 +322,11 @@ function exportData(t: Token[], flow: Flow): void {
   if (r) flow.map(r, target);
 }
 
-/** Snowflake/BigQuery/Databricks `CREATE TABLE a [SHALLOW|DEEP] CLONE b`: a copy of b's data. */
-function isClone(t: Token[]): boolean {
-  if (t[0]?.upper !== 'CREATE') return false;
-  return t[findTop(t, 1, t.length, ['CLONE', 'AS', 'SELECT'])]?.upper === 'CLONE';
+/** `CREATE TABLE a [SHALLOW|DEEP] CLONE b` (Snowflake, BigQuery, Databricks) or `CREATE TABLE a LIKE b`. */
+function copiesTable(t: Token[]): 'CLONE' | 'LIKE' | undefined {
+  if (t[0]?.upper !== 'CREATE') return undefined;
+  const k = t[findTop(t, 1, t.length, ['CLONE', 'LIKE', 'AS', 'SELECT'])]?.upper;
+  return k === 'CLONE' || k === 'LIKE' ? k : undefined;
 }
 
 /**
@@ -340,6 +345,34 @@ function insertDirectory(t: Token[], flow: Flow): void {
   if (!target || q >= t.length) return;
   const r = flow.trace(flow.text(t, q, t.length), 'INSERT DIRECTORY query', { start: t[q].start, exact: true });
   if (r) flow.map(r, target);
+}
+
+/**
+ * Hive/Spark multi-insert: FROM src INSERT OVERWRITE TABLE a SELECT … [WHERE …] INSERT INTO TABLE b SELECT … —
+ * each branch is the query `SELECT … FROM src …` written into its table.
+ */
+function fromFirstInsert(t: Token[], flow: Flow): void {
+  const firstInsert = findTop(t, 1, t.length, ['INSERT']);
+  const from = flow.text(t, 1, firstInsert);
+  let i = firstInsert;
+  while (i < t.length && isWord(t[i], 'INSERT')) {
+    const next = findTop(t, i + 1, t.length, ['INSERT']);
+    let j = i + 1;
+    while (j < next && ['OVERWRITE', 'INTO', 'TABLE'].includes(t[j].upper)) j++;
+    const [parts, after] = qualifiedName(t, j, next);
+    const target = parts.join('.');
+    j = after;
+    if (isWord(t[j], 'PARTITION') && isPunct(t[j + 1], '(')) j = matchParen(t, j + 1, next) + 1;
+    let names: string[] | undefined;
+    if (isPunct(t[j], '(')) [names, j] = nameList(t, j);
+    if (!isWord(t[j], 'SELECT') || !target) throw new Error('FROM … INSERT without SELECT');
+    // The select list ends where the branch's own clauses begin; FROM goes in between.
+    const clause = findTop(t, j + 1, next, ['WHERE', 'GROUP', 'HAVING', 'ORDER', 'SORT', 'DISTRIBUTE', 'CLUSTER', 'LIMIT']);
+    const query = `${flow.text(t, j, clause)} FROM ${from} ${flow.text(t, clause, next)}`;
+    const r = flow.trace(query, 'INSERT branch', { start: t[j].start, exact: false });
+    if (r) flow.map(r, target, names ?? flow.schemaOf(target));
+    i = next;
+  }
 }
 
 /**

@@ -201,6 +201,20 @@ describe('lineage: INSERT forms', () => {
     ]);
   });
 
+  it('Hive multi-insert FROM src INSERT … SELECT … INSERT … SELECT … writes each branch', () => {
+    const sql = "FROM raw.events e INSERT OVERWRITE TABLE dw.clicks PARTITION (ds = '1') SELECT e.user_id, e.url WHERE e.kind = 'click' INSERT INTO TABLE dw.daily_counts SELECT e.kind, count(*) AS n GROUP BY e.kind";
+    const st = statement(sql, 'hive');
+    assert.deepEqual([st.sources, [...st.targets].sort()], [['raw.events'], ['dw.clicks', 'dw.daily_counts']]);
+    assert.deepEqual(edges(sql, 'hive'), ['raw.events.kind -> dw.daily_counts.kind', 'raw.events.url -> dw.clicks.url', 'raw.events.user_id -> dw.clicks.user_id']);
+    assert.ok(st.columnsUsed.includes('raw.events.kind'));
+    assert.deepEqual(edges('FROM (SELECT a, b FROM tab1) t INSERT INTO TABLE tab2 SELECT t.a, t.b + 1 AS b', 'sparksql'), ['tab1.a -> tab2.a', 'tab1.b -> tab2.b']);
+  });
+
+  it('CREATE TABLE … LIKE copies structure only: no column flow, no error', () => {
+    const st = statement('CREATE TABLE dev.orders LIKE prod.orders', 'snowflake');
+    assert.deepEqual([st.sources, st.targets, st.columnLineage, st.error], [['prod.orders'], ['dev.orders'], [], undefined]);
+  });
+
   it('multi-row INSERT … VALUES carries constants only; INSERT … SELECT with a column list maps by position', () => {
     const st = statement("INSERT INTO dim_status (code, label) VALUES (1, 'open'), (2, 'closed'), (3, 'void')", 'postgres');
     assert.deepEqual([st.targets, st.columnLineage, st.error], [['dim_status'], [], undefined]);

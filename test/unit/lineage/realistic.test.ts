@@ -559,6 +559,14 @@ ON CONFLICT (account_id) DO UPDATE SET logins = EXCLUDED.logins`,
     targets: ['dw.events'],
     edges: ['staging.events.ds -> dw.events.ds', 'staging.events.event -> dw.events.event', 'staging.events.user_id -> dw.events.user_id'],
   },
+  {
+    name: 'Spark: CTAS from a Parquet path with TABLESAMPLE',
+    dialect: 'sparksql',
+    sql: 'CREATE TABLE sample_events AS SELECT user_id, ts FROM parquet.`/lake/events/` TABLESAMPLE (10 PERCENT) e',
+    sources: ['path:/lake/events/'],
+    targets: ['sample_events'],
+    edges: ['path:/lake/events/.ts -> sample_events.ts', 'path:/lake/events/.user_id -> sample_events.user_id'],
+  },
 ];
 
 describe('lineage: realistic statements per dialect', () => {
