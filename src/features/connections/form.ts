@@ -4,6 +4,8 @@
  */
 import * as vscode from 'vscode';
 import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { slugId, splitUrlPassword, validateDefinition, type ConnectionDefinition, type SecretName } from '../../core/run/connectionDefinitions';
 import type { ConnectionKind } from '../../core/connections/types';
 import type { DefinitionScope } from './store';
@@ -53,6 +55,39 @@ export async function connectionForm(
     if (err instanceof Cancelled) return undefined;
     throw err;
   }
+}
+
+const portCheck = (v: string) => (/^\d{1,5}$/.test(v) && +v > 0 && +v < 65536 ? undefined : 'A port is 1–65535.');
+
+/** PostgreSQL only: optionally reach the server through an SSH server (ssh -N -L); the key goes to secret storage. */
+async function sshStep(
+  def: Record<string, unknown>,
+  secrets: Partial<Record<SecretName, string>>,
+  existing: ConnectionDefinition | undefined,
+  title: string,
+  keep: string,
+  ui: FormUi,
+): Promise<void> {
+  const { ask, pick } = prompts(ui);
+  const choices = [
+    { label: 'Connect directly', v: 'direct' },
+    { label: 'Through an SSH tunnel', description: 'via an SSH server, with a private key (uses the system ssh)', v: 'ssh' },
+  ];
+  if (existing?.sshHost) choices.reverse();
+  const how = (await pick(choices, 'Reach the server directly or through an SSH server?', title)).v;
+  if (how === 'direct') {
+    // Switching a tunnelled connection to direct: its SSH key has no use any more.
+    if (existing?.sshHost) Object.assign(secrets, { sshPrivateKey: '', sshPassphrase: '' });
+    return;
+  }
+  def.sshHost = await ask({ title, prompt: 'SSH server host', value: existing?.sshHost ?? '', validateInput: required('A host') });
+  def.sshPort = Number(await ask({ title, prompt: 'SSH port', value: String(existing?.sshPort ?? 22), validateInput: portCheck }));
+  def.sshUser = await ask({ title, prompt: 'SSH user', value: existing?.sshUser ?? '', validateInput: required('A user') });
+  const files = await ui.showOpenDialog({ canSelectMany: false, openLabel: 'Use SSH private key', defaultUri: vscode.Uri.file(join(homedir(), '.ssh')) });
+  if (files?.length) secrets.sshPrivateKey = await readFile(files[0].fsPath, 'utf8');
+  else if (!existing?.sshHost) throw new Cancelled();
+  const pass = await ask({ title, prompt: `SSH key passphrase${keep}`, password: true });
+  if (pass) secrets.sshPassphrase = pass;
 }
 
 async function runForm(existing: ConnectionDefinition | undefined, takenIds: ReadonlySet<string>, existingScope: DefinitionScope | undefined, ui: FormUi): Promise<FormResult> {
@@ -116,7 +151,7 @@ async function runForm(existing: ConnectionDefinition | undefined, takenIds: Rea
       }
     } else {
       def.host = await ask({ title, prompt: 'Host', value: existing?.host ?? 'localhost', validateInput: required('A host') });
-      const port = await ask({ title, prompt: 'Port', value: String(existing?.port ?? 5432), validateInput: (v) => (/^\d{1,5}$/.test(v) && +v > 0 && +v < 65536 ? undefined : 'A port is 1–65535.') });
+      const port = await ask({ title, prompt: 'Port', value: String(existing?.port ?? 5432), validateInput: portCheck });
       def.port = Number(port);
       def.database = await ask({ title, prompt: 'Database', value: existing?.database ?? 'postgres', validateInput: required('A database') });
       def.user = await ask({ title, prompt: 'User', value: existing?.user ?? '', validateInput: required('A user') });
@@ -136,6 +171,7 @@ async function runForm(existing: ConnectionDefinition | undefined, takenIds: Rea
         )
       ).v;
     }
+    await sshStep(def, secrets, existing, title, keep, ui);
   } else {
     def.account = await ask({ title, prompt: 'Account identifier (e.g. myorg-myaccount)', value: existing?.account ?? '', validateInput: required('An account') });
     def.user = await ask({ title, prompt: 'User', value: existing?.user ?? '', validateInput: required('A user') });

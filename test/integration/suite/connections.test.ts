@@ -5,9 +5,11 @@
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { startPostgres, type PostgresServer } from '../../helpers/postgres';
+import { startSshd, type SshServer } from '../../helpers/sshd';
 import { startSnowflakeServer, type SnowflakeServer } from '../../helpers/snowflakeServer';
 import { makeDuckDbFile } from '../duckdbFixture';
 
@@ -339,11 +341,23 @@ describe('guided Add Connection form, driven through its prompts (extension host
 
   it('adds a PostgreSQL connection from fields: bad port rejected, password to SecretStorage only, connects', async function () {
     if (!pg) this.skip();
-    const { id, steps } = await form(['postgres', 'ITest form PG', 'fields', '127.0.0.1', '70000', String(pg!.port), 'postgres', 'postgres', 'postgres', 'disable', 'user']);
+    const { id, steps } = await form(['postgres', 'ITest form PG', 'fields', '127.0.0.1', '70000', String(pg!.port), 'postgres', 'postgres', 'postgres', 'disable', 'direct', 'user']);
     assert.equal(id, 'itest-form-pg');
     assert.deepEqual(
       steps.map((s) => s.prompt),
-      ['What kind of database?', 'Connection name', 'How do you want to connect?', 'Host', 'Port', 'Database', 'User', 'Password (optional)', 'SSL mode', 'Where should the definition be saved? (passwords and keys always go to secret storage)'],
+      [
+        'What kind of database?',
+        'Connection name',
+        'How do you want to connect?',
+        'Host',
+        'Port',
+        'Database',
+        'User',
+        'Password (optional)',
+        'SSL mode',
+        'Reach the server directly or through an SSH server?',
+        'Where should the definition be saved? (passwords and keys always go to secret storage)',
+      ],
     );
     assert.equal(steps[4].rejected, 'A port is 1–65535.');
     assert.equal(steps[7].answer, '***');
@@ -355,7 +369,7 @@ describe('guided Add Connection form, driven through its prompts (extension host
 
   it('adds a PostgreSQL connection from a pasted URL, moving its password to SecretStorage', async function () {
     if (!pg) this.skip();
-    const { id, steps } = await form(['postgres', 'ITest form URL', 'url', 'mysql://nope', `postgres://postgres:postgres@127.0.0.1:${pg!.port}/postgres`, 'workspace']);
+    const { id, steps } = await form(['postgres', 'ITest form URL', 'url', 'mysql://nope', `postgres://postgres:postgres@127.0.0.1:${pg!.port}/postgres`, 'direct', 'workspace']);
     assert.equal(id, 'itest-form-url');
     assert.equal(steps[3].rejected, 'Use postgres://user@host:5432/database');
     const saved = inScope('workspace', 'itest-form-url');
@@ -363,6 +377,48 @@ describe('guided Add Connection form, driven through its prompts (extension host
     assert.ok(!JSON.stringify(vscode.workspace.getConfiguration('iopsdata').get('connections')).includes(':postgres@'));
     const ok = (await vscode.commands.executeCommand('iopsdata.connections.test', 'itest-form-url', { quiet: true })) as { ok: boolean; message: string };
     assert.equal(ok.ok, true, ok.message);
+  });
+
+  it('adds a PostgreSQL connection through an SSH tunnel (real sshd): key to SecretStorage, browses and runs', async function () {
+    if (!pg) this.skip();
+    let sshd: SshServer;
+    try {
+      sshd = await startSshd();
+    } catch {
+      // No openssh-server installed: the tunnel test cannot run here.
+      this.skip();
+    }
+    pg!.psql('CREATE TABLE IF NOT EXISTS public.tunnel_items (id int);');
+    const keyFile = path.join(os.tmpdir(), `itest-ssh-key-${process.pid}`);
+    fs.writeFileSync(keyFile, sshd!.encryptedClientKey, { mode: 0o600 });
+    try {
+      const { id, steps } = await form([
+        'postgres', 'ITest form SSH', 'fields', '127.0.0.1', String(pg!.port), 'postgres', 'postgres', 'postgres', 'disable',
+        'ssh', '127.0.0.1', String(sshd!.port), sshd!.user, keyFile, sshd!.passphrase, 'workspace',
+      ]);
+      assert.equal(id, 'itest-form-ssh');
+      assert.deepEqual(steps.slice(9, 15).map((s) => s.prompt), ['Reach the server directly or through an SSH server?', 'SSH server host', 'SSH port', 'SSH user', 'Use SSH private key', 'SSH key passphrase (optional)']);
+      const saved = inScope('workspace', 'itest-form-ssh');
+      assert.deepEqual(saved, {
+        id: 'itest-form-ssh', name: 'ITest form SSH', kind: 'postgres', allowWrites: false, host: '127.0.0.1', port: pg!.port, database: 'postgres', user: 'postgres', sslMode: 'disable',
+        sshHost: '127.0.0.1', sshPort: sshd!.port, sshUser: sshd!.user,
+      });
+      const settings = JSON.stringify(vscode.workspace.getConfiguration('iopsdata').inspect('connections'));
+      assert.ok(!settings.includes('PRIVATE KEY') && !settings.includes(sshd!.passphrase));
+      // The key file is not needed any more: the key lives in SecretStorage.
+      fs.rmSync(keyFile, { force: true });
+      const conn = await child(provider, undefined, 'ITest form SSH');
+      const schema = await child(provider, conn, 'public');
+      assert.deepEqual(await labels(provider, await children(provider, schema)), ['tunnel_items']);
+      const outcome = (await vscode.commands.executeCommand('iopsdata.run.sql', 'itest-form-ssh', 'SELECT 21 * 2 AS answer')) as { status: string; error?: string; lastResult?: { rows: unknown[][] } };
+      assert.equal(outcome.status, 'ok', outcome.error);
+      assert.deepEqual(outcome.lastResult?.rows, [[42]]);
+      assert.match(sshd!.log(), /Accepted publickey for /);
+    } finally {
+      fs.rmSync(keyFile, { force: true });
+      await vscode.commands.executeCommand('iopsdata.connections.remove', 'itest-form-ssh', { confirm: false });
+      await sshd!.stop();
+    }
   });
 
   it('saves nothing when the form is dismissed half-way', async () => {
