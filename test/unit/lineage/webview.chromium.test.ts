@@ -105,7 +105,7 @@ describe('lineage webview in Chromium', function () {
     assert.equal(await w.page.locator('.lineage-search-count').innerText(), '1 of 1 match');
     // The node's centre is now at the centre of the canvas.
     const box = (await w.page.locator('.lineage-node[data-id="t:mart.totals"] > rect').boundingBox())!;
-    const canvas = (await w.page.locator('.lineage-canvas').boundingBox())!;
+    const canvas = (await w.page.locator('.lineage-stage').boundingBox())!;
     assert.ok(Math.abs(box.x + box.width / 2 - (canvas.x + canvas.width / 2)) < 2, 'centred horizontally');
     assert.ok(Math.abs(box.y + box.height / 2 - (canvas.y + canvas.height / 2)) < 2, 'centred vertically');
     assert.notDeepEqual(await transform(w), before);
@@ -186,14 +186,14 @@ describe('lineage webview in Chromium', function () {
     await w.page.waitForTimeout(100);
     assert.deepEqual((await w.sent()).slice(n).filter((m) => m.type === 'openNode'), []);
     // Wheel zooms around the pointer; Fit restores the whole graph.
-    const canvas = (await w.page.locator('.lineage-canvas').boundingBox())!;
+    const canvas = (await w.page.locator('.lineage-stage').boundingBox())!;
     await w.page.mouse.move(canvas.x + 200, canvas.y + 150);
     await w.page.mouse.wheel(0, -300);
     await w.page.waitForFunction((k) => !document.querySelector('.lineage-viewport')!.getAttribute('transform')!.endsWith(`scale(${k})`), after.k);
     assert.ok((await transform(w)).k > after.k, 'wheel up zooms in');
     await w.page.getByText('Fit', { exact: true }).click();
     await w.page.waitForFunction(() => {
-      const c = document.querySelector('.lineage-canvas')!.getBoundingClientRect();
+      const c = document.querySelector('.lineage-stage')!.getBoundingClientRect();
       return [...document.querySelectorAll('.lineage-node > rect')].every((r) => {
         const b = r.getBoundingClientRect();
         return b.left >= c.left && b.right <= c.right && b.top >= c.top && b.bottom <= c.bottom;

@@ -1,10 +1,11 @@
 /**
  * The graph as SVG with pan (drag, arrow keys), zoom (wheel, +/-) and culling: only nodes and edges inside a window
  * around the viewport are in the DOM, at a level of detail that drops column rows when they would be too small to
- * read. Panning and zooming only move one transform; the node layer re-renders when the viewport leaves its window
- * or the level of detail changes. All data is rendered as text nodes.
+ * read. Zooming moves one transform and a drag slides the painted SVG on the compositor; the node layer re-renders
+ * only when the viewport leaves its window or the level of detail changes. All data is rendered as text nodes.
  */
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import type { GraphIndex, ColumnPath, SearchResult } from './graphIndex';
 import { cellKey } from './graphIndex';
 import { HEADER, ROW, type Layout } from './layout';
@@ -46,49 +47,80 @@ const KIND_HINT: Record<string, string> = {
   table: 'table',
 };
 
+/** The SVG reaches this fraction of the visible size past each edge, so a drag can slide it without blank borders. */
+const PAD = 0.25;
+
 export function GraphCanvas(p: Props) {
+  const stageRef = useRef<HTMLDivElement>(null);
   const svgRef = useRef<SVGSVGElement>(null);
   const [size, setSize] = useState({ w: 0, h: 0 });
   const [win, setWin] = useState<{ rect: Rect; detail: Detail; layout: Layout } | undefined>();
-  const drag = useRef<{ sx: number; sy: number; vx: number; vy: number; id: number; moved: boolean } | undefined>(undefined);
+  const drag = useRef<{ sx: number; sy: number; vx: number; vy: number; id: number; moved: boolean; dx: number; dy: number; cx: number; cy: number } | undefined>(undefined);
   // A click that ends a drag is not a click on the node under the pointer.
   const suppressClick = useRef(false);
   const viewRef = useRef(p.view);
   viewRef.current = p.view;
   const props = useRef(p);
   props.current = p;
+  const pad = { x: Math.round(size.w * PAD), y: Math.round(size.h * PAD) };
 
   useEffect(() => {
-    const svg = svgRef.current!;
+    const stage = stageRef.current!;
     const ro = new ResizeObserver(() => {
-      const r = svg.getBoundingClientRect();
+      const r = stage.getBoundingClientRect();
       setSize({ w: r.width, h: r.height });
       props.current.onSize(r.width, r.height);
     });
-    ro.observe(svg);
+    ro.observe(stage);
     // Native, non-passive: the webview must not scroll or zoom the page itself.
     const onWheel = (e: WheelEvent) => {
       e.preventDefault();
-      const r = svg.getBoundingClientRect();
+      if (drag.current?.moved) return;
+      const r = stage.getBoundingClientRect();
       const step = e.deltaMode === 1 ? e.deltaY * 0.05 : e.deltaY * 0.0015;
       props.current.setView((v) => zoomAt(v, Math.exp(-Math.max(-0.5, Math.min(0.5, step))), e.clientX - r.left, e.clientY - r.top));
     };
-    svg.addEventListener('wheel', onWheel, { passive: false });
+    stage.addEventListener('wheel', onWheel, { passive: false });
     return () => {
       ro.disconnect();
-      svg.removeEventListener('wheel', onWheel);
+      stage.removeEventListener('wheel', onWheel);
     };
   }, []);
 
   // Move the drawn window only when the viewport leaves it (or the detail level or layout changes).
   useEffect(() => {
     if (!size.w || !size.h) return;
-    const vis = visibleRect(p.view, size.w, size.h);
+    const vis = expand(visibleRect(p.view, size.w, size.h), PAD);
     const detail = detailFor(p.view.k);
     if (!win || win.layout !== p.layout || win.detail !== detail || !contains(win.rect, vis)) {
-      setWin({ rect: expand(vis, 0.35), detail, layout: p.layout });
+      setWin({ rect: expand(visibleRect(p.view, size.w, size.h), 0.6), detail, layout: p.layout });
     }
   }, [p.view, size, p.layout, win]);
+
+  /**
+   * A drag slides the already painted SVG with a CSS transform (the compositor moves it; nothing is repainted) and
+   * only hands the offset to the view, which repaints, when the slide would uncover the SVG's edge or the drag ends.
+   */
+  const commitDrag = () => {
+    const d = drag.current;
+    if (!d || (d.dx === d.cx && d.dy === d.cy)) return;
+    const x = d.vx + d.dx;
+    const y = d.vy + d.dy;
+    flushSync(() => p.setView((v) => ({ ...v, x, y })));
+    d.cx = d.dx;
+    d.cy = d.dy;
+    svgRef.current!.style.transform = '';
+  };
+
+  const endDrag = (commit: boolean) => {
+    if (commit) commitDrag();
+    if (drag.current?.moved) {
+      suppressClick.current = true;
+      stageRef.current?.classList.remove('dragging');
+    }
+    if (svgRef.current) svgRef.current.style.transform = '';
+    drag.current = undefined;
+  };
 
   const onKeyDown = (e: React.KeyboardEvent) => {
     const pan = (dx: number, dy: number) => p.setView((v) => ({ ...v, x: v.x + dx, y: v.y + dy }));
@@ -111,16 +143,16 @@ export function GraphCanvas(p: Props) {
   };
 
   return (
-    <svg
-      ref={svgRef}
-      className="lineage-canvas"
+    <div
+      ref={stageRef}
+      className="lineage-stage"
       role="img"
       aria-label="Lineage graph: drag to pan, wheel or +/- to zoom, 0 to fit"
       tabIndex={0}
       onKeyDown={onKeyDown}
       onPointerDown={(e) => {
         if (e.button !== 0) return;
-        drag.current = { sx: e.clientX, sy: e.clientY, vx: viewRef.current.x, vy: viewRef.current.y, id: e.pointerId, moved: false };
+        drag.current = { sx: e.clientX, sy: e.clientY, vx: viewRef.current.x, vy: viewRef.current.y, id: e.pointerId, moved: false, dx: 0, dy: 0, cx: 0, cy: 0 };
         suppressClick.current = false;
       }}
       onPointerMove={(e) => {
@@ -133,45 +165,43 @@ export function GraphCanvas(p: Props) {
           d.moved = true;
           // Captured only once it is a drag: capturing on pointerdown would retarget the click away from the node.
           try {
-            svgRef.current!.setPointerCapture(d.id);
+            stageRef.current!.setPointerCapture(d.id);
           } catch {
             // The pointer is already gone (released outside the window): the drag simply ends at pointerup.
           }
-          svgRef.current!.classList.add('dragging');
+          stageRef.current!.classList.add('dragging');
         }
-        p.setView((v) => ({ ...v, x: d.vx + dx, y: d.vy + dy }));
+        d.dx = dx;
+        d.dy = dy;
+        const tx = dx - d.cx;
+        const ty = dy - d.cy;
+        if (Math.abs(tx) > pad.x * 0.9 || Math.abs(ty) > pad.y * 0.9) commitDrag();
+        else svgRef.current!.style.transform = `translate(${tx}px, ${ty}px)`;
       }}
-      onPointerUp={() => {
-        if (drag.current?.moved) {
-          suppressClick.current = true;
-          svgRef.current!.classList.remove('dragging');
-        }
-        drag.current = undefined;
-      }}
-      onPointerCancel={() => {
-        drag.current = undefined;
-        svgRef.current?.classList.remove('dragging');
-      }}
+      onPointerUp={() => endDrag(true)}
+      onPointerCancel={() => endDrag(true)}
     >
-      <g className="lineage-viewport" transform={`translate(${p.view.x},${p.view.y}) scale(${p.view.k})`}>
-        {win && win.layout === p.layout && (
-          <Layer
-            ix={p.ix}
-            layout={p.layout}
-            shapes={p.shapes}
-            rect={win.rect}
-            detail={win.detail}
-            path={p.path}
-            selected={p.selected}
-            search={p.search}
-            current={p.current}
-            focus={p.focus}
-            actions={p.actions}
-            suppressClick={suppressClick}
-          />
-        )}
-      </g>
-    </svg>
+      <svg ref={svgRef} className="lineage-canvas" style={{ left: -pad.x, top: -pad.y, width: size.w + 2 * pad.x, height: size.h + 2 * pad.y }}>
+        <g className="lineage-viewport" transform={`translate(${p.view.x + pad.x},${p.view.y + pad.y}) scale(${p.view.k})`}>
+          {win && win.layout === p.layout && (
+            <Layer
+              ix={p.ix}
+              layout={p.layout}
+              shapes={p.shapes}
+              rect={win.rect}
+              detail={win.detail}
+              path={p.path}
+              selected={p.selected}
+              search={p.search}
+              current={p.current}
+              focus={p.focus}
+              actions={p.actions}
+              suppressClick={suppressClick}
+            />
+          )}
+        </g>
+      </svg>
+    </div>
   );
 }
 
