@@ -16,7 +16,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DuckDBAppender, DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBAppender, DuckDBConnection, DuckDBDataChunk, DuckDBInstance } from '@duckdb/node-api';
 import type { ColumnInfo, Connection, RowStream } from '../connections/types';
 import { decimalJson, jsonValue } from '../connections/values';
 import { CancelledError, UserError } from '../errors';
@@ -281,6 +281,16 @@ class SpilledResult implements ResultSet {
         onFirst();
       }
     };
+    // The next batch is already being read (by the driver's thread or the network) while this one is stored.
+    type Batch = { chunk?: DuckDBDataChunk; rows?: unknown[][] } | undefined;
+    const read = (): Promise<Batch> => {
+      const p: Promise<Batch> = this.native
+        ? this.stream.nextNativeChunk!().then((chunk) => (chunk ? { chunk } : undefined))
+        : this.stream.next().then((rows) => (rows ? { rows } : undefined));
+      p.catch(() => {}); // awaited below; a read left behind by a stop must not become an unhandled rejection
+      return p;
+    };
+    let ahead: Promise<Batch> | undefined;
     try {
       for (;;) {
         if (this.disposed) break;
@@ -290,16 +300,16 @@ class SpilledResult implements ResultSet {
         }
         let rows: number;
         try {
-          if (this.native) {
-            const chunk = await this.stream.nextNativeChunk!();
-            if (!chunk || this.disposed) break;
-            this.appender.appendDataChunk(chunk);
-            rows = chunk.rowCount;
+          const batch = await (ahead ?? read());
+          ahead = undefined;
+          if (!batch || this.disposed) break;
+          ahead = read();
+          if (batch.chunk) {
+            this.appender.appendDataChunk(batch.chunk);
+            rows = batch.chunk.rowCount;
           } else {
-            const batch = await this.stream.next();
-            if (!batch || this.disposed) break;
-            this.append(batch);
-            rows = batch.length;
+            this.append(batch.rows!);
+            rows = batch.rows!.length;
           }
         } catch (err) {
           // A cancelled spill keeps what it stored so far; the first batch's error fails open().
@@ -411,7 +421,9 @@ class SpilledResult implements ResultSet {
     const name = `${this.table}_v${++this.viewSeq}`;
     const where = view.filter?.trim() ? `WHERE ${this.filterSql(view.filter.trim())}` : '';
     const conn = this.store.reader;
-    await conn.run(`CREATE TEMP TABLE ${name} AS SELECT row_number() OVER (ORDER BY ${this.sortSql(view)}) - 1 AS __v, rowid AS __i FROM ${this.table} ${where}`);
+    // Row positions in view order: the view table's own rowid is the position (an ordered CREATE TABLE AS keeps its
+    // order), cheaper than numbering with row_number() OVER (ORDER BY …).
+    await conn.run(`CREATE TEMP TABLE ${name} AS SELECT rowid AS __i FROM ${this.table} ${where} ORDER BY ${this.sortSql(view)}`);
     const total = Number((await conn.runAndReadAll(`SELECT count(*) FROM ${name}`)).getRows()[0][0]);
     // Keep a couple of views (sort toggles back and forth); drop older ones.
     if (this.views.size >= 2) {
@@ -445,7 +457,7 @@ class SpilledResult implements ResultSet {
       await this.waitFor(() => false, signal);
       const v = await this.store.withReader(() => this.viewTable(view!));
       total = v.total;
-      sql = `SELECT ${this.kinds.map((_, k) => `r.c${k}`).join(', ')} FROM ${v.table} v JOIN ${this.table} r ON r.rowid = v.__i WHERE v.__v >= ${off} AND v.__v < ${off + lim} ORDER BY v.__v`;
+      sql = `SELECT ${this.kinds.map((_, k) => `r.c${k}`).join(', ')} FROM ${v.table} v JOIN ${this.table} r ON r.rowid = v.__i WHERE v.rowid >= ${off} AND v.rowid < ${off + lim} ORDER BY v.rowid`;
     }
     if (this.kinds.length === 0) return { rows: [], total };
     const reader = await this.store.withReader((c) => c.runAndReadAll(sql));
@@ -524,7 +536,7 @@ class SpilledResult implements ResultSet {
     if (!this.isPlain(view)) {
       const v = await this.store.withReader(() => this.viewTable(view!));
       from = `${v.table} v JOIN ${this.table} r ON r.rowid = v.__i`;
-      order = 'v.__v';
+      order = 'v.rowid';
     }
     const opts = format === 'csv' ? 'FORMAT csv, HEADER true' : format === 'json' ? 'FORMAT json, ARRAY true' : 'FORMAT parquet';
     const conn = this.store.reader;
