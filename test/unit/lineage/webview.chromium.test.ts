@@ -85,6 +85,13 @@ describe('lineage webview in Chromium', function () {
     const columnD = (await w.page.locator('.lineage-edges.column').getAttribute('d'))!;
     assert.equal(columnD.match(/C/g)?.length, graph.edges.filter((e) => e.fromColumn).length);
     assert.match(await w.page.locator('.lineage-summary').innerText(), /CREATE TABLE into stage from raw\.orders/i);
+    // Colours come from the VS Code theme (the helper loads Dark+ variables): source blue, target green, editor background.
+    const colours = await w.page.evaluate(() => ({
+      source: getComputedStyle(document.querySelector('.lineage-node.kind-source > rect')!).stroke,
+      target: getComputedStyle(document.querySelector('.lineage-node.kind-target > rect')!).stroke,
+      background: getComputedStyle(document.querySelector('.lineage-stage')!).backgroundColor,
+    }));
+    assert.deepEqual(colours, { source: 'rgb(55, 148, 255)', target: 'rgb(137, 209, 133)', background: 'rgb(30, 30, 30)' });
     assert.deepEqual(await w.cspViolations(), []);
     assert.deepEqual(w.errors, []);
     mkdirSync(SHOTS, { recursive: true });
