@@ -604,11 +604,12 @@ class Tracer {
       }
     } else if (rels.length === 1) candidates = rels;
     else {
-      // Unqualified in a join: the relation that is known to have it; else the only one whose columns are unknown.
+      // Unqualified in a join: the relation that is known to have it; else the only one that may have it (a table
+      // whose columns are unknown, or a CTE/subquery passing `*` through from one).
       candidates = rels.filter((r) => r.columns?.some((c) => c.name.toLowerCase() === col));
       if (!candidates.length) {
-        const unknown = rels.filter((r) => !r.columns && r.table && !r.semi);
-        candidates = unknown.length === 1 ? unknown : [];
+        const open = rels.filter((r) => !r.semi && (r.columns ? !r.table && r.columns.some((c) => c.name === '*') : !!r.table));
+        candidates = open.length === 1 ? open : [];
       }
     }
     const r = candidates[0];

@@ -80,6 +80,15 @@ describe('lineage: column level', () => {
     assert.deepEqual(edges('INSERT INTO tab1 SELECT name, score FROM tab2 a JOIN tab3 b ON a.id = b.id', 'postgres', schema), ['tab2.name -> tab1.name', 'tab3.score -> tab1.score']);
   });
 
+  it('an unqualified column in a join belongs to the only relation that can have it (dbt `select *` CTEs)', () => {
+    const sql = `with orders as (select * from stg_orders),
+      payments as (select order_id, sum(amount) as total_amount from stg_payments group by order_id)
+      select customer_id, total_amount, status from orders join payments using (order_id)`;
+    assert.deepEqual(edges(sql), ['stg_orders.customer_id -> customer_id', 'stg_orders.status -> status', 'stg_payments.amount -> total_amount']);
+    // Two relations that may both have it: no guess.
+    assert.deepEqual(edges('with a as (select * from s1), b as (select * from s2) select x from a join b using (id)'), []);
+  });
+
   it('* through a CTE expands to the CTE columns', () => {
     assert.deepEqual(edges('WITH c AS (SELECT a, b + 1 AS bb FROM s) INSERT INTO t SELECT * FROM c'), ['s.a -> t.a', 's.b -> t.bb']);
   });
