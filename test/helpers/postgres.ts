@@ -3,7 +3,7 @@
  * initdb refuses to run as root, so as root the server runs as the `postgres` OS user via runuser.
  * Usage: const pg = await startPostgres(); … pg.url … await pg.stop();
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -45,11 +45,15 @@ export function freePort(): Promise<number> {
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
-function asPostgres(cmd: string, args: string[], opts: { input?: string } = {}): string {
+/** Runs a server binary as the postgres user without blocking the event loop (initdb takes seconds; an extension host must stay responsive). */
+function asPostgresAsync(cmd: string, args: string[]): Promise<string> {
   const [file, argv] = isRoot ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
-  const r = spawnSync(file, argv, { encoding: 'utf8', input: opts.input, cwd: '/tmp' });
-  if (r.status !== 0) throw new Error(`${cmd} failed (${r.status}): ${r.stderr || r.stdout}`);
-  return r.stdout;
+  return new Promise((resolve, reject) => {
+    execFile(file, argv, { encoding: 'utf8', cwd: '/tmp' }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${cmd} failed (${err.code}): ${stderr || stdout}`));
+      else resolve(stdout);
+    });
+  });
 }
 
 export async function startPostgres(options: { conf?: string } = {}): Promise<PostgresServer> {
@@ -61,7 +65,7 @@ export async function startPostgres(options: { conf?: string } = {}): Promise<Po
   const pwFile = join(root, 'pw');
   writeFileSync(pwFile, 'postgres\n');
   if (isRoot) chownSync(pwFile, uidOf('postgres'), gidOf('postgres'));
-  asPostgres(join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwFile}`, '-E', 'UTF8', '--locale=C', '--no-sync']);
+  await asPostgresAsync(join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwFile}`, '-E', 'UTF8', '--locale=C', '--no-sync']);
   const port = await freePort();
   const conf = [
     `listen_addresses = '127.0.0.1'`,
@@ -75,7 +79,7 @@ export async function startPostgres(options: { conf?: string } = {}): Promise<Po
   ].join('\n');
   writeFileSync(join(dataDir, 'postgresql.auto.conf'), conf + '\n');
   if (isRoot) chownSync(join(dataDir, 'postgresql.auto.conf'), uidOf('postgres'), gidOf('postgres'));
-  asPostgres(join(bin, 'pg_ctl'), ['-D', dataDir, '-l', join(root, 'server.log'), '-w', '-t', '60', 'start']);
+  await asPostgresAsync(join(bin, 'pg_ctl'), ['-D', dataDir, '-l', join(root, 'server.log'), '-w', '-t', '60', 'start']);
   const url = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
   return {
     host: '127.0.0.1',
@@ -93,7 +97,7 @@ export async function startPostgres(options: { conf?: string } = {}): Promise<Po
     },
     async stop() {
       try {
-        asPostgres(join(bin, 'pg_ctl'), ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
+        await asPostgresAsync(join(bin, 'pg_ctl'), ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
       } catch {}
       rmSync(root, { recursive: true, force: true });
     },
