@@ -48,6 +48,8 @@ class Flow {
   private readonly seen = new Set<string>();
   private readonly used = new Set<string>();
   private problem: { message: string; line?: number; column?: number } | undefined;
+  /** A WITH list that scopes the assembled queries (WITH … MERGE). */
+  prefix = '';
 
   constructor(readonly sql: string, readonly dialect: Dialect, readonly ctx: ColumnContext) {}
 
@@ -61,7 +63,7 @@ class Flow {
    * query was assembled from begins.
    */
   trace(query: string, what: string, at?: { start: number; exact: boolean }): QueryTrace | undefined {
-    const r = traceQuery(query, this.dialect, this.ctx);
+    const r = traceQuery(this.prefix ? `${this.prefix} ${query}` : query, this.dialect, this.ctx);
     if ('problem' in r) {
       if (!this.problem) {
         const abs = at ? Math.min(this.sql.length, at.start + (at.exact ? r.offset : 0)) : undefined;
@@ -190,7 +192,10 @@ function alias(t: Token[], i: number, stop: string[]): [number, string | undefin
 function merge(t: Token[], flow: Flow): void {
   const target = flow.ctx.targets[0];
   if (!target) return;
-  let i = 1;
+  // WITH c AS (…) MERGE …: the CTEs scope every query assembled from the MERGE.
+  const m = findTop(t, 0, t.length, ['MERGE']);
+  if (m > 0) flow.prefix = flow.text(t, 0, m);
+  let i = m + 1;
   if (isWord(t[i], 'INTO')) i++;
   const targetStart = i;
   i = qualifiedName(t, i, t.length)[1];

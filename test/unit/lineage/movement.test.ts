@@ -78,6 +78,13 @@ describe('lineage: MERGE column lineage', () => {
       WHEN NOT MATCHED BY SOURCE THEN DO NOTHING`, 'postgres'), ['deliveries.item -> stock.item', 'deliveries.qty -> stock.qty']);
   });
 
+  it('WITH … MERGE: the source may be a CTE', () => {
+    const sql = 'WITH latest AS (SELECT id, max(price) AS price FROM raw.prices GROUP BY id) MERGE INTO dim.products p USING latest l ON p.id = l.id WHEN MATCHED THEN UPDATE SET price = l.price';
+    const st = statement(sql, 'snowflake');
+    assert.deepEqual([st.sources, st.targets, st.ctes], [['raw.prices'], ['dim.products'], ['latest']]);
+    assert.deepEqual(edges(sql, 'snowflake'), ['raw.prices.price -> dim.products.price']);
+  });
+
   it('an INSERT without a column list uses the target schema when it is known', () => {
     assert.deepEqual(edges('MERGE INTO t USING s ON t.k = s.k WHEN NOT MATCHED THEN INSERT VALUES (s.k, s.v)', 'snowflake', { t: ['k', 'val'] }), [
       's.k -> t.k',
