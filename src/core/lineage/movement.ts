@@ -1,7 +1,8 @@
 /**
  * Column lineage of statements that move data without being a plain query, which no node-sql-parser grammar reads:
  * MERGE (UPDATE SET / INSERT branches), COPY and UNLOAD to and from paths, BigQuery EXPORT DATA, Hive LOAD DATA,
- * INSERT OVERWRITE DIRECTORY, and multi-table INSERT ALL/FIRST.
+ * INSERT OVERWRITE DIRECTORY, multi-table INSERT ALL/FIRST, Hive multi-insert (FROM … INSERT … INSERT …) and
+ * CREATE TABLE … CLONE.
  *
  * Each is cut into plain queries over the original text (e.g. a MERGE's `UPDATE SET a = s.x + t.y` becomes
  * `SELECT s.x + t.y FROM <source> JOIN <target> ON <condition>`) and those are traced like any SELECT; table names
@@ -12,7 +13,7 @@ import { traceQuery, type ColumnContext, type ColumnResult, type QueryTrace } fr
 import { matchParen, tokenize, type Token } from './tokens';
 import { qualifiedName } from './tables';
 
-/** The statements this module traces; `insert` only when it writes a path or several tables. */
+/** The statements this module traces; `insert` only when it writes a path, or several tables in one statement. */
 export function isMovement(type: string, targets: string[], sql: string, dialect: Dialect): boolean {
   if (['merge', 'copy', 'unload', 'export', 'load'].includes(type)) return true;
   if (type === 'create_table') return /\b(clone|like)\b/i.test(sql) && copiesTable(tokenize(sql, { dialect })) !== undefined;
