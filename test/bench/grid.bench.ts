@@ -68,6 +68,30 @@ async function idleFrames(page: Page, frames: number): Promise<number[]> {
   })()`)) as number[];
 }
 
+/**
+ * Main-thread cost of one wheel step, measured synchronously (no frame waits, so machine load matters less): the
+ * scroll handler's DOM updates, then the style+layout they cause. A static page's cost for the same step is zero.
+ */
+async function stepCost(page: Page, steps: number): Promise<{ script: number[]; layout: number[] }> {
+  return (await page.evaluate(`(() => {
+    const el = document.querySelector('.grid-scroll');
+    const probe = document.querySelector('.gbody');
+    const script = [], layout = [];
+    for (let i = 0; i < ${steps}; i++) {
+      el.scrollTop += 88;
+      const a = performance.now();
+      el.dispatchEvent(new Event('scroll'));
+      const b = performance.now();
+      probe.getBoundingClientRect();
+      void probe.lastElementChild.offsetTop;
+      const c = performance.now();
+      script.push(b - a);
+      layout.push(c - b);
+    }
+    return { script, layout };
+  })()`)) as { script: number[]; layout: number[] };
+}
+
 async function jumpFrames(page: Page, frames: number): Promise<number[]> {
   return (await page.evaluate(`(async () => {
     const el = document.querySelector('.grid-scroll');
@@ -139,6 +163,14 @@ export async function run(report: BenchReport): Promise<void> {
       }
       await grid.page.bringToFront();
       d.gridJumps.push(...(await jumpFrames(grid.page, 60)));
+      const cost = await stepCost(grid.page, 200);
+      const costMed = (xs: number[]) => Math.round(percentile(sortNum(xs), 50) * 100) / 100;
+      const costP95 = (xs: number[]) => Math.round(percentile(sortNum(xs), 95) * 100) / 100;
+      report.record('grid wheel step: scroll handler (script) median', costMed(cost.script), 'ms');
+      report.record('grid wheel step: scroll handler (script) p95', costP95(cost.script), 'ms');
+      report.record('grid wheel step: style+layout median', costMed(cost.layout), 'ms');
+      report.record('grid wheel step: style+layout p95', costP95(cost.layout), 'ms');
+      report.target('grid wheel step main-thread work (script + layout, median)', costMed(cost.script) + costMed(cost.layout), 4);
       const stats = Object.fromEntries(Object.entries(d).map(([k, v]) => [k, { median: percentile(sortNum(v), 50), p95: percentile(sortNum(v), 95), n: v.length }]));
       const r1 = (x: number) => Math.round(x * 10) / 10;
       for (const [name, key] of [

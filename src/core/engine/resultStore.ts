@@ -228,6 +228,9 @@ class SpilledResult implements ResultSet {
   readonly started: Promise<void>;
   private error: unknown;
   private waiters: (() => void)[] = [];
+  /** Page reads in flight; the spill waits for them (see spillPause). */
+  private reading = 0;
+  private spillWaiter: (() => void) | undefined;
   private views = new Map<string, { table: string; total: number }>();
   private viewSeq = 0;
   private disposed = false;
@@ -304,6 +307,8 @@ class SpilledResult implements ResultSet {
           ahead = undefined;
           if (!batch || this.disposed) break;
           ahead = read();
+          if (this.reading > 0) await this.spillPause();
+          if (this.disposed) break;
           if (batch.chunk) {
             this.appender.appendDataChunk(batch.chunk);
             rows = batch.chunk.rowCount;
@@ -376,6 +381,23 @@ class SpilledResult implements ResultSet {
       const chunk = api.DuckDBDataChunk.create(types, n);
       chunk.setColumns(cols as any);
       this.appender.appendDataChunk(chunk);
+    }
+  }
+
+  private wakeSpill() {
+    const w = this.spillWaiter;
+    this.spillWaiter = undefined;
+    w?.();
+  }
+
+  /** Resolves once no page read is in flight (a stop or dispose also ends the wait). */
+  private async spillPause(): Promise<void> {
+    while (this.reading > 0 && !this.disposed && !this.options.signal?.aborted) {
+      await new Promise<void>((r) => {
+        this.spillWaiter = r;
+        // Never wait long: a slow read must not stall the spill (and its cancel check) for good.
+        setTimeout(r, 250);
+      });
     }
   }
 
@@ -460,7 +482,15 @@ class SpilledResult implements ResultSet {
       sql = `SELECT ${this.kinds.map((_, k) => `r.c${k}`).join(', ')} FROM ${v.table} v JOIN ${this.table} r ON r.rowid = v.__i WHERE v.rowid >= ${off} AND v.rowid < ${off + lim} ORDER BY v.rowid`;
     }
     if (this.kinds.length === 0) return { rows: [], total };
-    const reader = await this.store.withReader((c) => c.runAndReadAll(sql));
+    // The spill pauses while this page is read (not while waiting for the reader): the page comes first.
+    const reader = await this.store.withReader(async (c) => {
+      this.reading++;
+      try {
+        return await c.runAndReadAll(sql);
+      } finally {
+        if (--this.reading === 0) this.wakeSpill();
+      }
+    });
     const rows = reader.getRows().map((r) => r.map((v, k) => this.decode(v, k)));
     return { rows, total };
   }
