@@ -3,8 +3,11 @@
  * run, interleaved. Each measurement runs in its own child process so its peak RSS (maxRSS) is its own.
  * Sizes: 100k and 1M rows by default; add 10M (≈1 GB) with BENCH_PROFILING_FULL=1. Data: .cache/bench-data.
  * Targets: profile ≤ 1.3 × SUMMARIZE, peak RSS < 600 MB, first partial (rows/columns/types) < 2 s.
+ * Opt-in pandas baseline (BENCH_PROFILING_PANDAS=1): read_csv + describe(include='all') on the same file in a python3
+ * child, interleaved too, time and peak RSS in the same report; skipped with a message when pandas is not installed
+ * (e.g. `apt-get install python3-pandas`). Nothing else depends on it.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import type { BenchReport } from './report';
 import { ensureTaxiCsv } from './data/taxiCsv';
@@ -17,6 +20,33 @@ interface ChildResult {
   firstMs?: number;
   rssMb: number;
   rows?: number;
+  /** The profile's own phase timings (ms). */
+  timings?: Record<string, number>;
+}
+
+const PYTHON = process.env.PYTHON ?? 'python3';
+
+/** The whole pandas baseline, timed from before `import pandas` (DuckDB's import is inside the other timings too). */
+const PANDAS_SCRIPT = `
+import json, resource, sys, time
+t0 = time.perf_counter()
+import pandas as pd
+df = pd.read_csv(sys.argv[1], on_bad_lines='skip', low_memory=False)
+df.describe(include='all')
+print(json.dumps({'ms': (time.perf_counter() - t0) * 1000, 'rssMb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 'rows': len(df)}))
+`;
+
+/** Why the pandas baseline cannot run here, or undefined when it can. */
+function pandasMissing(): string | undefined {
+  const r = spawnSync(PYTHON, ['-c', 'import pandas; print(pandas.__version__)'], { encoding: 'utf8', timeout: 60_000 });
+  if (r.error) return `${PYTHON} not found (${r.error.message})`;
+  if (r.status !== 0) return `pandas is not installed for ${PYTHON} (apt-get install python3-pandas)`;
+  return undefined;
+}
+
+function spawnPandas(path: string): ChildResult {
+  const out = execFileSync(PYTHON, ['-c', PANDAS_SCRIPT, path], { encoding: 'utf8', maxBuffer: 1 << 20, timeout: 30 * 60_000 });
+  return JSON.parse(out.trim().split('\n').pop()!) as ChildResult;
 }
 
 /** Child mode: `tsx profiling.bench.ts --child summarize|profile <path>` prints one JSON line. */
@@ -33,7 +63,7 @@ async function child(mode: string, path: string): Promise<void> {
     const { profileFile } = await import('../../src/core/profiling');
     let firstMs: number | undefined;
     const p = await profileFile(path, { threads }, { onProgress: () => (firstMs ??= performance.now() - started) });
-    process.stdout.write(JSON.stringify({ ms: performance.now() - started, firstMs, rssMb: process.resourceUsage().maxRSS / 1024, rows: p.rowCount }) + '\n');
+    process.stdout.write(JSON.stringify({ ms: performance.now() - started, firstMs, rssMb: process.resourceUsage().maxRSS / 1024, rows: p.rowCount, timings: p.timings }) + '\n');
     return;
   }
   process.stdout.write(JSON.stringify({ ms: performance.now() - started, rssMb: process.resourceUsage().maxRSS / 1024 }) + '\n');
@@ -51,6 +81,15 @@ function med(xs: number[]): number {
 
 export async function run(report: BenchReport): Promise<void> {
   const sizes = [100_000, 1_000_000, ...(process.env.BENCH_PROFILING_FULL ? [10_000_000] : [])];
+  let withPandas = Boolean(process.env.BENCH_PROFILING_PANDAS);
+  if (withPandas) {
+    const missing = pandasMissing();
+    if (missing) {
+      report.log(`pandas baseline skipped: ${missing}`);
+      report.record('pandas baseline', `skipped: ${missing}`);
+      withPandas = false;
+    }
+  }
   for (const rows of sizes) {
     const label = rows >= 1e6 ? `${rows / 1e6}M` : `${rows / 1e3}k`;
     report.log(`generating ${label} rows…`);
@@ -58,11 +97,17 @@ export async function run(report: BenchReport): Promise<void> {
     const iterations = rows >= 10_000_000 ? 1 : 3;
     const sum: ChildResult[] = [];
     const prof: ChildResult[] = [];
-    // Interleaved so both see the same machine load.
+    const pandas: ChildResult[] = [];
+    // Interleaved so all see the same machine load.
     for (let i = 0; i < iterations; i++) {
       sum.push(spawnChild('summarize', path));
       prof.push(spawnChild('profile', path));
-      report.log(`${label} run ${i + 1}: SUMMARIZE ${Math.round(sum[i].ms)} ms, profile ${Math.round(prof[i].ms)} ms (first partial ${Math.round(prof[i].firstMs ?? NaN)} ms, ${Math.round(prof[i].rssMb)} MB)`);
+      if (withPandas) pandas.push(spawnPandas(path));
+      report.log(
+        `${label} run ${i + 1}: SUMMARIZE ${Math.round(sum[i].ms)} ms, profile ${Math.round(prof[i].ms)} ms (first partial ${Math.round(prof[i].firstMs ?? NaN)} ms, ${Math.round(prof[i].rssMb)} MB)` +
+          (withPandas ? `, pandas ${Math.round(pandas[i].ms)} ms (${Math.round(pandas[i].rssMb)} MB)` : '') +
+          `; phases ${JSON.stringify(prof[i].timings ?? {})}`,
+      );
     }
     const s = med(sum.map((r) => r.ms));
     const p = med(prof.map((r) => r.ms));
@@ -70,9 +115,16 @@ export async function run(report: BenchReport): Promise<void> {
     report.record(`${label} profile median`, Math.round(p), 'ms');
     report.record(`${label} SUMMARIZE peak RSS`, Math.round(Math.max(...sum.map((r) => r.rssMb))), 'MB');
     report.record(`${label} profile rows`, prof[0].rows ?? 0);
+    for (const phase of Object.keys(prof[0].timings ?? {})) report.record(`${label} profile phase ${phase} median`, Math.round(med(prof.map((r) => r.timings?.[phase] ?? 0))), 'ms');
     report.target(`${label} profile / SUMMARIZE`, Math.round((p / s) * 100) / 100, 1.3, 'x');
     report.target(`${label} profile peak RSS`, Math.round(Math.max(...prof.map((r) => r.rssMb))), 600, 'MB');
     report.target(`${label} first partial`, Math.round(med(prof.map((r) => r.firstMs ?? Infinity))), 2000, 'ms');
+    if (withPandas) {
+      const pd = med(pandas.map((r) => r.ms));
+      report.record(`${label} pandas read_csv+describe median`, Math.round(pd), 'ms');
+      report.record(`${label} pandas peak RSS`, Math.round(Math.max(...pandas.map((r) => r.rssMb))), 'MB');
+      report.record(`${label} profile / pandas`, Math.round((p / pd) * 100) / 100, 'x');
+    }
   }
 }
 

@@ -68,7 +68,7 @@ export async function openProfileDb(o: ProfileDbOptions = {}): Promise<ProfileDb
   const threads = String(o.threads ?? Math.max(1, Math.min(4, availableParallelism())));
   const instance = await DuckDBInstance.create(':memory:', {
     threads,
-    memory_limit: o.memoryLimit ?? '256MB',
+    memory_limit: o.memoryLimit ?? '320MB',
     temp_directory: `${base}.tmp`,
     // Grouped rows need no order: lets the parallel CSV scan stream without buffering.
     preserve_insertion_order: 'false',

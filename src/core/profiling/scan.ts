@@ -166,21 +166,50 @@ export interface Groups {
   rowHash?: { table: string; gid: number };
 }
 
-/** Reads `reader` (a DuckDB FROM-clause text) once per 32 columns, grouping every column by value. */
+/** DuckDB could not fit a grouping pass in its memory limit (it spills, but every grouping set keeps a minimum). */
+function outOfMemory(err: unknown): boolean {
+  return err instanceof Error && /out of memory|failed to (pin|allocate)|could not allocate/i.test(err.message);
+}
+
+interface Pass {
+  /** Positions in planColumns. */
+  columns: number[];
+  hashed: boolean;
+}
+
+/**
+ * Reads `reader` (a DuckDB FROM-clause text) once per 32 columns, grouping every column by value. A pass that
+ * does not fit the memory limit (many high-cardinality columns in a big file) is split in two and read again,
+ * down to one column per pass: slower, but the profile completes within the limit.
+ */
 export async function scanGroups(db: SqlRunner, reader: string, planColumns: PlanColumn[], o: { signal?: AbortSignal; skipDuplicates?: boolean } = {}): Promise<Groups> {
   const q = (n: string) => db.dialect.quoteIdent(n);
-  const withDup = !o.skipDuplicates && planColumns.length > 0;
   const slots: Slot[] = [];
   let rowHash: Groups['rowHash'];
-  for (let b = 0; b * MAX_COLUMNS_PER_PASS < planColumns.length; b++) {
+  const positions = planColumns.map((_, i) => i);
+  const passes: Pass[] = [];
+  for (let b = 0; b * MAX_COLUMNS_PER_PASS < positions.length; b++) passes.push({ columns: positions.slice(b * MAX_COLUMNS_PER_PASS, (b + 1) * MAX_COLUMNS_PER_PASS), hashed: false });
+  if (passes.length && !o.skipDuplicates) passes[0].hashed = true;
+  for (let n = 0; passes.length; n++) {
     throwIfAborted(o.signal);
-    const batch = planColumns.slice(b * MAX_COLUMNS_PER_PASS, (b + 1) * MAX_COLUMNS_PER_PASS);
-    const table = `profile_groups_${b}`;
-    const hashed = withDup && b === 0;
-    await db.query(buildGroupsQuery(table, reader, planColumns, batch, q, hashed), o.signal);
-    const m = batch.length + (hashed ? 1 : 0);
-    batch.forEach((_, j) => slots.push({ table, gid: groupingId(m, j), alias: `c${j}` }));
-    if (hashed) rowHash = { table, gid: groupingId(m, m - 1) };
+    const pass = passes.shift()!;
+    const table = `profile_groups_${n}`;
+    try {
+      await db.query(buildGroupsQuery(table, reader, planColumns, pass.columns.map((i) => planColumns[i]), q, pass.hashed), o.signal);
+    } catch (err) {
+      if (!outOfMemory(err) || pass.columns.length + (pass.hashed ? 1 : 0) <= 1) throw err;
+      await db.query(`DROP TABLE IF EXISTS ${table}`, o.signal);
+      const half = Math.ceil(pass.columns.length / 2);
+      const split: Pass[] =
+        pass.columns.length > 1
+          ? [{ columns: pass.columns.slice(0, half), hashed: pass.hashed }, { columns: pass.columns.slice(half), hashed: false }]
+          : [{ columns: pass.columns, hashed: false }, { columns: [], hashed: true }];
+      passes.unshift(...split);
+      continue;
+    }
+    const m = pass.columns.length + (pass.hashed ? 1 : 0);
+    pass.columns.forEach((i, j) => (slots[i] = { table, gid: groupingId(m, j), alias: `c${j}` }));
+    if (pass.hashed) rowHash = { table, gid: groupingId(m, m - 1) };
   }
   const [r] = slots.length
     ? await db.query(`SELECT COALESCE(SUM(n), 0) AS n FROM ${slots[0].table} WHERE gid = ${slots[0].gid}`, o.signal)

@@ -154,7 +154,10 @@ export interface ProfileOptions {
   bins?: number;
   /** Quantiles are exact up to this many rows, t-digest above (default 500,000). */
   exactQuantileMaxRows?: number;
-  /** DuckDB memory limit (default '256MB'): with 400MB a 10M-row CSV peaked at 795 MB RSS. */
+  /**
+   * DuckDB memory limit (default '320MB'): the 10M-row bench CSV peaks at ~520 MB RSS with it; at 256MB its grouping
+   * pass does not fit (then it is split, see scan.ts).
+   */
   memoryLimit?: string;
   threads?: number;
   /** Directory for the temporary database and spill files (default os.tmpdir()). */

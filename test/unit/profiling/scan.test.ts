@@ -81,6 +81,19 @@ describe('single-scan profile vs row-by-row DuckDB aggregates', function () {
     }
   });
 
+  it('splits the grouping pass when it does not fit the memory limit, and still counts exactly', async () => {
+    // Six columns of 400k distinct values plus the row hash: one pass needs more than 100 MB (it fails with
+    // "could not allocate" there), one half of it does not.
+    const n = 400_000;
+    const path = join(dir, 'unique.csv');
+    writeFileSync(path, 'a,b,c,d,e,f\n' + Array.from({ length: n }, (_, i) => `${i},${i * 3},u${i},${(i * 7919) % n},x${i}y,${i / 7}`).join('\n') + '\n');
+    const p = await profileFile(path, { memoryLimit: '100MB', threads: 2 });
+    assert.equal(p.rowCount, n);
+    assert.deepEqual(p.columns.map((c) => c.distinctCount), [n, n, n, n, n, n]);
+    assert.equal(p.duplicateRowCount, 0);
+    assert.equal(p.columns[3].quantiles?.p50, (n - 1) / 2);
+  });
+
   it('profiles a file wider than one grouping pass, counting duplicate rows over all columns', async () => {
     const width = MAX_COLUMNS_PER_PASS + 8;
     const header = Array.from({ length: width }, (_, j) => `c${j}`).join(',');
