@@ -78,6 +78,25 @@ describe('run feature (extension host)', function () {
     assert.match(s.history[0].sql, /sum\(amount\)/);
   });
 
+  it('Ctrl/Cmd+Enter runs the statement under the cursor, or exactly the selection', async () => {
+    const doc = await openSql('itest-cursor.sql', "SELECT 1 AS first;\n\nSELECT region\n  FROM 'itest-data/sales.csv'\n ORDER BY region DESC LIMIT 1;\nSELECT 3 AS third;\n");
+    const editor = vscode.window.activeTextEditor!;
+    assert.equal(editor.document, doc);
+    editor.selection = new vscode.Selection(3, 4, 3, 4); // inside the second statement
+    const atCursor = (await vscode.commands.executeCommand('iopsdata.run.atCursor')) as Outcome;
+    assert.equal(atCursor.status, 'ok', atCursor.error);
+    assert.deepEqual(atCursor.lastResult?.rows, [['south']]);
+    editor.selection = new vscode.Selection(5, 0, 5, 'SELECT 3'.length); // part of the third: exactly what is selected runs
+    const selected = (await vscode.commands.executeCommand('iopsdata.run.atCursor')) as Outcome;
+    assert.equal(selected.status, 'ok', selected.error);
+    assert.deepEqual(selected.lastResult?.rows, [[3]]);
+    assert.match((await state()).history[0].sql, /^SELECT 3$/);
+    const pkg = vscode.extensions.getExtension('iopsdata.iopsdata')!.packageJSON as { contributes: { keybindings: { command: string; key: string; mac: string; when: string }[] } };
+    const kb = pkg.contributes.keybindings.find((k) => k.command === 'iopsdata.run.atCursor')!;
+    assert.deepEqual([kb.key, kb.mac], ['ctrl+enter', 'cmd+enter']);
+    assert.match(kb.when, /editorLangId == sql/);
+  });
+
   it('runs a whole file as one tab per statement', async () => {
     const doc = await openSql('itest-b.sql', "SELECT count(*) AS n FROM 'itest-data/sales.csv';\nSELECT 'x' AS a, NULL AS b;\n");
     const outcome = (await vscode.commands.executeCommand('iopsdata.run.file', doc.uri)) as Outcome;
