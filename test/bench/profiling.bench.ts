@@ -24,7 +24,9 @@ interface ChildResult {
   timings?: Record<string, number>;
 }
 
-const PYTHON = process.env.PYTHON ?? 'python3';
+/** $PYTHON, else the first python3 that has pandas: a pyenv shim may shadow the system one (Debian's python3-pandas). */
+const PYTHONS = process.env.PYTHON ? [process.env.PYTHON] : ['python3', '/usr/bin/python3'];
+let PYTHON = PYTHONS[0];
 
 /** The whole pandas baseline, timed from before `import pandas` (DuckDB's import is inside the other timings too). */
 const PANDAS_SCRIPT = `
@@ -38,10 +40,14 @@ print(json.dumps({'ms': (time.perf_counter() - t0) * 1000, 'rssMb': resource.get
 
 /** Why the pandas baseline cannot run here, or undefined when it can. */
 function pandasMissing(): string | undefined {
-  const r = spawnSync(PYTHON, ['-c', 'import pandas; print(pandas.__version__)'], { encoding: 'utf8', timeout: 60_000 });
-  if (r.error) return `${PYTHON} not found (${r.error.message})`;
-  if (r.status !== 0) return `pandas is not installed for ${PYTHON} (apt-get install python3-pandas)`;
-  return undefined;
+  for (const python of PYTHONS) {
+    const r = spawnSync(python, ['-c', 'import pandas; print(pandas.__version__)'], { encoding: 'utf8', timeout: 60_000 });
+    if (!r.error && r.status === 0) {
+      PYTHON = python;
+      return undefined;
+    }
+  }
+  return `pandas is not installed for ${PYTHONS.join(' or ')} (apt-get install python3-pandas)`;
 }
 
 function spawnPandas(path: string): ChildResult {

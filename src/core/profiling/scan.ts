@@ -1,6 +1,6 @@
 /**
- * The single-scan plan for files in DuckDB. Parsing the file is the expensive part (SUMMARIZE parses once, then
- * digests every column three times for its quantiles), so the file is read ONCE: a GROUPING SETS pass groups every
+ * The single-scan plan for files in DuckDB. Parsing the file is the expensive part (SUMMARIZE parses it once too,
+ * then keeps a HyperLogLog and three t-digests per column), so the file is read ONCE: a GROUPING SETS pass groups every
  * column by value, plus a hash of each whole row, into a temp table of (value, count) per column. Every statistic is
  * then computed exactly from those groups, whose size is the number of distinct values, not rows: null count,
  * distinct count, min/max, mean/stddev and quantiles weighted by counts, top values, histograms, IQR outliers,

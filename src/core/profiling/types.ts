@@ -152,7 +152,7 @@ export interface ProfileOptions {
   sampleRows?: number;
   /** Histogram bins (default 20). */
   bins?: number;
-  /** Quantiles are exact up to this many rows, t-digest above (default 500,000). */
+  /** Table pushdown: quantiles are exact up to this many rows, t-digest above (default 500,000). Files: always exact. */
   exactQuantileMaxRows?: number;
   /**
    * DuckDB memory limit (default '320MB'): the 10M-row bench CSV peaks at ~520 MB RSS with it; at 256MB its grouping
