@@ -237,23 +237,22 @@ class Reader {
     // Table options between the name and AS (USING delta, PARTITIONED BY (…), WITH (format = …), DISTKEY (…),
     // COMMENT '…', TBLPROPERTIES (…)) shape storage, not data. Column definitions right after the name are left to
     // the grammar.
-    const nameEnd = this.i;
+    // `(a, b)` or `(a INT, b STRING COMMENT '…')` right after the name names the query's columns by position.
+    const columns = this.punct('(') ? this.columnNames() : null;
     while (this.word() !== 'AS') {
       const tok = this.peek();
       // MySQL/MariaDB: CREATE TABLE t SELECT … (no AS).
       if (tok?.kind === 'word' && tok.upper === 'SELECT') break;
       if (!tok || (tok.kind === 'word' && (tok.upper === 'LIKE' || tok.upper === 'CLONE'))) throw GIVE_UP;
-      if (isPunct(tok, '(')) {
-        if (this.i === nameEnd) throw GIVE_UP;
-        this.skipParens();
-      } else if (tok.kind === 'word' || tok.kind === 'string' || tok.kind === 'number' || isPunct(tok, '=')) this.i++;
+      if (isPunct(tok, '(')) this.skipParens();
+      else if (tok.kind === 'word' || tok.kind === 'string' || tok.kind === 'number' || isPunct(tok, '=')) this.i++;
       else throw GIVE_UP;
     }
     this.take('AS');
     const query = this.query();
     // Trino/PostgreSQL `… WITH [NO] DATA`: the table gets the query's columns either way.
     if (this.word() === 'WITH' && (this.word(1) === 'DATA' || (this.word(1) === 'NO' && this.word(2) === 'DATA'))) this.i += this.word(1) === 'NO' ? 3 : 2;
-    return { type: 'create', keyword: keyword.toLowerCase(), table: [table], query_expr: query };
+    return { type: 'create', keyword: keyword.toLowerCase(), table: [table], columns, query_expr: query };
   }
 
   private tableName(): Node {
@@ -332,6 +331,26 @@ class Reader {
     first.with = withList;
     this.depth--;
     return first;
+  }
+
+  /** `(name [type …], …)`: the first word of each item; table constraints are left to the grammar. */
+  private columnNames(): string[] {
+    this.expectPunct('(');
+    const names: string[] = [];
+    for (;;) {
+      if (['PRIMARY', 'CONSTRAINT', 'UNIQUE', 'FOREIGN', 'CHECK', 'KEY', 'INDEX'].includes(this.word())) throw GIVE_UP;
+      names.push(this.takeName());
+      // The type and column options up to the next top-level comma.
+      while (!this.punct(',') && !this.punct(')')) {
+        if (!this.peek()) throw GIVE_UP;
+        if (this.punct('(')) this.skipParens();
+        else this.i++;
+      }
+      if (this.punct(')')) break;
+      this.i++;
+    }
+    this.i++;
+    return names;
   }
 
   private skipParens(): void {

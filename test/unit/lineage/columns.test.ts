@@ -99,6 +99,12 @@ describe('lineage: column level', () => {
     assert.deepEqual(edges('SELECT id, name INTO archive FROM users'), ['users.id -> archive.id', 'users.name -> archive.name']);
   });
 
+  it('a column list after the created name renames the query columns by position', () => {
+    assert.deepEqual(edges('CREATE TABLE t (a, b) AS SELECT x, y FROM s'), ['s.x -> t.a', 's.y -> t.b']);
+    assert.deepEqual(edges('CREATE OR REPLACE TABLE t (a INT, b VARCHAR(10)) AS SELECT x, y FROM s', 'snowflake'), ['s.x -> t.a', 's.y -> t.b']);
+    assert.deepEqual(edges("CREATE OR REPLACE VIEW v (a COMMENT 'id', b) AS SELECT x, y FROM s", 'snowflake'), ['s.x -> v.a', 's.y -> v.b']);
+  });
+
   it('UPDATE … SET from another table', () => {
     assert.deepEqual(edges('UPDATE t SET a = s.b, c = s.d + 1 FROM s WHERE t.id = s.id'), ['s.b -> t.a', 's.d -> t.c']);
   });
