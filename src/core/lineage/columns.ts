@@ -476,7 +476,16 @@ class Tracer {
       if (e?.type === 'column_ref' && text(e.column) === '*' ) {
         // `* EXCLUDE (a)` / `* EXCEPT (a)`: the expansion without those names (an unexpanded `t.*` stays).
         const exclude = new Set<string>((Array.isArray(e.exclude) ? e.exclude : []).map((x: Node) => String(text(x) ?? '').toLowerCase()));
-        outs.push(...this.star(text(e.table), rels).filter((o) => !exclude.has(o.name.toLowerCase())));
+        const expanded = this.star(text(e.table), rels).filter((o) => !exclude.has(o.name.toLowerCase()));
+        // `* REPLACE (expr AS name)`: that column is computed by expr, in its place (or added when `*` stays whole).
+        for (const r of Array.isArray(e.replace) ? e.replace : []) {
+          const name = String(text(r.as) ?? '');
+          const col = { name, sources: this.exprSources(r.expr, rels, env) };
+          const k = expanded.findIndex((o) => o.name.toLowerCase() === name.toLowerCase());
+          if (k >= 0) expanded[k] = col;
+          else expanded.push(col);
+        }
+        outs.push(...expanded);
         return;
       }
       if (e?.type === 'star' || (e?.type === 'column_ref' && e.column === '*')) {

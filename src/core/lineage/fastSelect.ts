@@ -462,12 +462,12 @@ class Reader {
     if (!start) throw GIVE_UP;
     if (this.punct('*')) {
       this.i++;
-      return { type: 'expr', expr: { type: 'column_ref', table: null, column: '*', exclude: this.starModifier() }, as: null };
+      return { type: 'expr', expr: { type: 'column_ref', table: null, column: '*', ...this.starModifiers() }, as: null };
     }
     if (this.name() !== undefined && this.punct('.', 1) && this.punct('*', 2)) {
       const table = this.takeName();
       this.i += 2;
-      return { type: 'expr', expr: { type: 'column_ref', table, column: '*', exclude: this.starModifier() }, as: null };
+      return { type: 'expr', expr: { type: 'column_ref', table, column: '*', ...this.starModifiers() }, as: null };
     }
     const expr = this.expr();
     let as: string | null = null;
@@ -479,8 +479,25 @@ class Reader {
   /** `* EXCLUDE (…)`, `* EXCEPT (…)`, `* REPLACE (…)` change the expansion: left to the full parser. */
   /**
    * `* EXCLUDE (a, b)` (DuckDB, Snowflake), `* EXCEPT (a)` (BigQuery, Databricks): the names left out of the
-   * expansion. `* REPLACE (…)`, `* RENAME …`, `* ILIKE …` are left to the grammar.
+   * expansion. `* RENAME …` and `* ILIKE …` are left to the grammar.
    */
+  private starModifiers(): { exclude?: string[]; replace?: Node[] } {
+    const exclude = this.starModifier();
+    if (this.word() !== 'REPLACE' || !this.punct('(', 1)) return { exclude };
+    // BigQuery/Snowflake/DuckDB `* REPLACE (expr AS name, …)`: those columns are computed instead.
+    this.i += 2;
+    const replace: Node[] = [];
+    for (;;) {
+      const expr = this.expr();
+      this.expectWord('AS');
+      replace.push({ expr, as: this.aliasAfterAs() });
+      if (!this.punct(',')) break;
+      this.i++;
+    }
+    this.expectPunct(')');
+    return { exclude, replace };
+  }
+
   private starModifier(): string[] | undefined {
     const w = this.word();
     if ((w === 'EXCLUDE' || w === 'EXCEPT') && this.punct('(', 1)) {
@@ -497,7 +514,7 @@ class Reader {
       this.i++;
       return [this.takeName()];
     }
-    if (['REPLACE', 'RENAME', 'ILIKE', 'LIKE'].includes(w)) throw GIVE_UP;
+    if (['RENAME', 'ILIKE', 'LIKE'].includes(w) || (w === 'REPLACE' && !this.punct('(', 1))) throw GIVE_UP;
     return undefined;
   }
 

@@ -89,6 +89,16 @@ describe('lineage: column level', () => {
     assert.deepEqual(edges('with a as (select * from s1), b as (select * from s2) select x from a join b using (id)'), []);
   });
 
+  it('* EXCLUDE / EXCEPT / REPLACE change the expansion', () => {
+    const schema = { 'ds.users': ['id', 'name', 'email', 'password_hash'] };
+    assert.deepEqual(edges('CREATE VIEW ds.v AS SELECT * EXCEPT (password_hash) REPLACE (upper(name) AS name) FROM ds.users', 'bigquery', schema), [
+      'ds.users.email -> ds.v.email', 'ds.users.id -> ds.v.id', 'ds.users.name -> ds.v.name',
+    ]);
+    assert.deepEqual(edges('SELECT * EXCLUDE (email, password_hash) FROM ds.users', 'duckdb', schema), ['ds.users.id -> id', 'ds.users.name -> name']);
+    // Unknown schema: `*` stays whole and the replaced column is named.
+    assert.deepEqual(edges('SELECT * REPLACE (lower(email) AS email) FROM ds.users', 'bigquery'), ['ds.users.* -> *', 'ds.users.email -> email']);
+  });
+
   it('* through a CTE expands to the CTE columns', () => {
     assert.deepEqual(edges('WITH c AS (SELECT a, b + 1 AS bb FROM s) INSERT INTO t SELECT * FROM c'), ['s.a -> t.a', 's.b -> t.bb']);
   });
