@@ -98,7 +98,20 @@ export function registerLineage(fc: FeatureContext): void {
   const panels = new LineagePanels(fc);
   const diagnostics = vscode.languages.createDiagnosticCollection('iopsdata-lineage');
   const codeLensChanged = new vscode.EventEmitter<void>();
-  let dbtState: { root: string; cache: ProjectGraphCache; focus?: string; watcher: vscode.FileSystemWatcher; timer?: NodeJS.Timeout } | undefined;
+  let dbtState:
+    | { root: string; cache: ProjectGraphCache; focus?: string; watcher: vscode.FileSystemWatcher; timer?: NodeJS.Timeout; onChange?: (uri: vscode.Uri) => void }
+    | undefined;
+  /**
+   * Saves, creates, deletes and renames done in VS Code also redraw the DAG: they do not depend on the file watcher,
+   * which can lag or restart on a busy machine (the watcher still covers changes made outside VS Code, e.g. git).
+   */
+  const projectFileTouched = (uri: vscode.Uri) => {
+    const state = dbtState;
+    if (!state?.onChange || uri.scheme !== 'file') return;
+    const rel = relative(state.root, uri.fsPath);
+    if (rel.startsWith('..') || isAbsolute(rel) || !/\.(sql|ya?ml|csv|json)$/i.test(rel)) return;
+    state.onChange(uri);
+  };
 
   const lineResolver = (doc: vscode.TextDocument, graph: ViewGraph) => (id: string) => {
     const n = graph.nodes.find((x) => x.id === id);
@@ -184,7 +197,8 @@ export function registerLineage(fc: FeatureContext): void {
       const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(root, '**/*.{sql,yml,yaml,csv,json}'));
       dbtState = { root, cache: new (dbt().ProjectGraphCache)(), focus, watcher };
       const state = dbtState;
-      const onChange = () => {
+      const onChange = (uri: vscode.Uri) => {
+        fc.log.debug(`lineage: dbt project file changed: ${uri.fsPath}`);
         // Debounced: a git checkout touches many files at once.
         if (state.timer) clearTimeout(state.timer);
         state.timer = setTimeout(() => {
@@ -201,6 +215,7 @@ export function registerLineage(fc: FeatureContext): void {
       watcher.onDidChange(onChange);
       watcher.onDidCreate(onChange);
       watcher.onDidDelete(onChange);
+      state.onChange = onChange;
       fc.extension.subscriptions.push(watcher);
     }
     dbtState.focus = focus;
@@ -269,7 +284,11 @@ export function registerLineage(fc: FeatureContext): void {
     vscode.workspace.onDidSaveTextDocument((d) => {
       refreshDiagnostics(d);
       refreshShownFile(d);
+      projectFileTouched(d.uri);
     }),
+    vscode.workspace.onDidCreateFiles((e) => e.files.forEach(projectFileTouched)),
+    vscode.workspace.onDidDeleteFiles((e) => e.files.forEach(projectFileTouched)),
+    vscode.workspace.onDidRenameFiles((e) => e.files.forEach((f) => (projectFileTouched(f.oldUri), projectFileTouched(f.newUri)))),
     vscode.window.onDidChangeActiveTextEditor(recentreDag),
     // Test hook (hidden from the palette): what each lineage panel was sent and reported as painted.
     vscode.commands.registerCommand('iopsdata.lineage.stateForTests', () => ({ panels: panels.state(), dbt: dbtState ? { root: dbtState.root, focus: dbtState.focus } : undefined })),

@@ -92,7 +92,7 @@ describe('lineage in the extension host', function () {
     assert.ok(r.graph.edges.some((e) => e.from === 'seed.status_labels' && e.to === 'model.orders'));
   });
 
-  it('redraws the open dbt DAG when a model file is added, changed and deleted', async () => {
+  it('redraws the open dbt DAG when a model is created, edited and deleted in VS Code', async () => {
     const project = path.join(root, 'lineage-it/jaffle');
     const model = vscode.Uri.file(path.join(project, 'models/marts/orders.sql'));
     await vscode.commands.executeCommand('iopsdata.lineage.showDbtDag', model);
@@ -103,32 +103,53 @@ describe('lineage in the extension host', function () {
     assert.equal(first.rendered!.totalNodes, first.sentNodes.length);
     assert.ok(!first.sentNodes.includes('model.order_summary'));
 
-    // A new model that reads `orders`: the watcher rebuilds the DAG and the webview paints it.
-    const file = path.join(project, 'models/marts/order_summary.sql');
-    fs.writeFileSync(file, "select status, count(*) as n from {{ ref('orders') }} group by status\n");
+    // A new model that reads `orders`, created and saved as a user would: the DAG is rebuilt and repainted.
+    const file = vscode.Uri.file(path.join(project, 'models/marts/order_summary.sql'));
+    const create = new vscode.WorkspaceEdit();
+    create.createFile(file, { contents: Buffer.from("select status, count(*) as n from {{ ref('orders') }} group by status\n") });
+    assert.ok(await vscode.workspace.applyEdit(create));
     const added = await until('the DAG to gain model.order_summary', async () => {
       const st = await panelState('dbt');
       return st && st.sentAt > first.sentAt && st.sentNodes.includes('model.order_summary') && st.rendered && st.rendered.at >= st.sentAt ? st : undefined;
     }, 30_000);
     assert.equal(added.rendered!.totalNodes, first.sentNodes.length + 1);
 
-    // Changing its ref adds the edge to the new upstream: seen by re-reading the DAG the command builds.
-    fs.writeFileSync(file, "select c.customer_id, count(*) as n from {{ ref('orders') }} o join {{ ref('customers') }} c using (customer_id) group by 1\n");
-    await until('the DAG to be rebuilt after the edit', async () => {
+    // Editing it to read `customers` too, then saving: the DAG is rebuilt (the new edge is in the graph it sends).
+    const doc = await vscode.workspace.openTextDocument(file);
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(file, new vscode.Range(0, 0, doc.lineCount, 0), "select c.customer_id, count(*) as n from {{ ref('orders') }} o join {{ ref('customers') }} c using (customer_id) group by 1\n");
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.ok(await doc.save());
+    await until('the DAG to be rebuilt after the save', async () => {
       const st = await panelState('dbt');
       return st && st.sentAt > added.sentAt && st.rendered && st.rendered.at >= st.sentAt ? st : undefined;
     }, 30_000);
-    const rebuilt = (await vscode.commands.executeCommand('iopsdata.lineage.showDbtDag', vscode.Uri.file(file))) as { graph: { focus?: string; edges: Array<{ from: string; to: string }> } };
+    const rebuilt = (await vscode.commands.executeCommand('iopsdata.lineage.showDbtDag', file)) as { graph: { focus?: string; edges: Array<{ from: string; to: string }> } };
     assert.equal(rebuilt.graph.focus, 'model.order_summary');
     assert.ok(rebuilt.graph.edges.some((e) => e.from === 'model.customers' && e.to === 'model.order_summary'));
 
     // Deleted: the node goes away again.
     const beforeDelete = (await panelState('dbt'))!.sentAt;
-    fs.rmSync(file);
+    const del = new vscode.WorkspaceEdit();
+    del.deleteFile(file);
+    assert.ok(await vscode.workspace.applyEdit(del));
     const removed = await until('the DAG to lose model.order_summary', async () => {
       const st = await panelState('dbt');
       return st && st.sentAt > beforeDelete && !st.sentNodes.includes('model.order_summary') ? st : undefined;
     }, 30_000);
     assert.equal(removed.sentNodes.length, first.sentNodes.length);
+  });
+
+  it('re-centres the open dbt DAG on the model being edited', async () => {
+    const project = path.join(root, 'lineage-it/jaffle');
+    await vscode.commands.executeCommand('iopsdata.lineage.showDbtDag', vscode.Uri.file(path.join(project, 'models/marts/orders.sql')));
+    const before = (await panelState('dbt'))!.sentAt;
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(path.join(project, 'models/staging/stg_payments.sql')));
+    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One });
+    await until('the DAG to be re-centred and repainted', async () => {
+      const s = (await vscode.commands.executeCommand('iopsdata.lineage.stateForTests')) as { panels: LineagePanelState[]; dbt?: { focus?: string } };
+      const st = s.panels.find((p) => p.mode === 'dbt');
+      return s.dbt?.focus === 'model.stg_payments' && st && st.sentAt > before && st.rendered && st.rendered.at >= st.sentAt ? st : undefined;
+    }, 30_000);
   });
 });
