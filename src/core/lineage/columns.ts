@@ -77,9 +77,10 @@ export function analyzeColumns(sql: string, dialect: Dialect, ctx: ColumnContext
   }
   let depth = 0;
   let maxDepth = 0;
-  for (const ch of sql) {
-    if (ch === '(') maxDepth = Math.max(maxDepth, ++depth);
-    else if (ch === ')') depth--;
+  for (let k = 0; k < sql.length; k++) {
+    const c = sql.charCodeAt(k);
+    if (c === 40) maxDepth = Math.max(maxDepth, ++depth);
+    else if (c === 41) depth--;
   }
   if (maxDepth > MAX_PARSE_DEPTH) {
     return { edges: [], columnsUsed: [], error: `statement nested more than ${MAX_PARSE_DEPTH} parentheses deep: tables found by token scan, no column lineage` };
