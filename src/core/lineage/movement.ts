@@ -235,7 +235,9 @@ function mergeAction(t: Token[], lo: number, hi: number, flow: Flow, target: str
     }
     const names: string[] = [];
     const exprs: string[] = [];
-    for (const [a, b] of splitCommas(t, lo + 2, hi)) {
+    // Oracle: UPDATE SET … WHERE … DELETE WHERE … — the assignments end at the first WHERE/DELETE.
+    const setEnd = findTop(t, lo + 2, hi, ['WHERE', 'DELETE']);
+    for (const [a, b] of splitCommas(t, lo + 2, setEnd)) {
       const eq = t.findIndex((x, k) => k >= a && k < b && isPunct(x, '='));
       if (eq < 0) throw new Error('MERGE UPDATE SET without =');
       names.push(t[eq - 1].value);

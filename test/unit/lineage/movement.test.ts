@@ -85,6 +85,15 @@ describe('lineage: MERGE column lineage', () => {
     assert.deepEqual(edges(sql, 'snowflake'), ['raw.prices.price -> dim.products.price']);
   });
 
+  it('Oracle MERGE with WHERE and DELETE WHERE after UPDATE SET', () => {
+    assert.deepEqual(edges(`MERGE INTO bonuses b USING (SELECT employee_id, salary, dept FROM employees) e ON (b.employee_id = e.employee_id)
+      WHEN MATCHED THEN UPDATE SET b.bonus = e.salary * 0.1 WHERE e.dept = 'SALES' DELETE WHERE (e.salary > 8000)
+      WHEN NOT MATCHED THEN INSERT (b.employee_id, b.bonus) VALUES (e.employee_id, e.salary * 0.05) WHERE (e.salary <= 8000)`, 'oracle'), [
+      'employees.employee_id -> bonuses.employee_id',
+      'employees.salary -> bonuses.bonus',
+    ]);
+  });
+
   it('an INSERT without a column list uses the target schema when it is known', () => {
     assert.deepEqual(edges('MERGE INTO t USING s ON t.k = s.k WHEN NOT MATCHED THEN INSERT VALUES (s.k, s.v)', 'snowflake', { t: ['k', 'val'] }), [
       's.k -> t.k',
