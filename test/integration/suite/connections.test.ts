@@ -489,14 +489,30 @@ describe('Snowflake connection against the loopback Snowflake server: tree and R
     assert.deepEqual((await run('SELECT count(*) AS n FROM analytics.orders')).lastResult?.rows, [[3]]);
   });
 
+  it('the statement timeout setting cancels a long Snowflake query on the server with a clear error', async () => {
+    await vscode.workspace.getConfiguration('iopsdata').update('query.timeoutSeconds', 1, vscode.ConfigurationTarget.Workspace);
+    try {
+      const abortedBefore = sf.aborted.size;
+      const t0 = Date.now();
+      const outcome = await run('SELECT SYSTEM$WAIT(20)');
+      assert.equal(outcome.status, 'error');
+      assert.match(outcome.error ?? '', /^The query on ITest SF took longer than the 1000 ms statement timeout and was (cancelled|stopped)\.$/);
+      assert.ok(Date.now() - t0 < 10_000, `took ${Date.now() - t0} ms`);
+      assert.equal(sf.aborted.size, abortedBefore + 1, 'an abort-request reached the server');
+    } finally {
+      await vscode.workspace.getConfiguration('iopsdata').update('query.timeoutSeconds', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   it('Cancel aborts the query on the server', async () => {
+    const abortedBefore = sf.aborted.size;
     const running = run('SELECT SYSTEM$WAIT(30)');
     for (let i = 0; i < 100 && sf.running() === 0; i++) await new Promise((r) => setTimeout(r, 100));
     assert.equal(sf.running(), 1);
     assert.equal(await vscode.commands.executeCommand('iopsdata.run.cancel'), 1);
     const outcome = await running;
     assert.equal(outcome.status, 'cancelled');
-    assert.equal(sf.aborted.size, 1);
+    assert.equal(sf.aborted.size, abortedBefore + 1);
     for (let i = 0; i < 30 && sf.running() > 0; i++) await new Promise((r) => setTimeout(r, 100));
     assert.equal(sf.running(), 0);
   });
