@@ -28,6 +28,9 @@ export class LineagePanels implements vscode.Disposable {
   private readonly panels = new Map<Mode, PanelApp<LineageToWebview, LineageToHost>>();
   private readonly resolvers = new Map<Mode, (id: string) => NodeTarget | undefined>();
   private readonly states = new Map<Mode, LineagePanelState>();
+  /** The graph each panel shows, re-sent when its webview reloads; and how many times each said `ready`. */
+  private readonly last = new Map<Mode, { title: string; graph: ViewGraph }>();
+  private readonly readies = new Map<Mode, number>();
 
   constructor(private readonly fc: FeatureContext) {}
 
@@ -48,6 +51,8 @@ export class LineagePanels implements vscode.Disposable {
       created.panel.onDidDispose(() => {
         this.panels.delete(mode);
         this.states.delete(mode);
+        this.last.delete(mode);
+        this.readies.delete(mode);
       });
       created.channel.onMessage((m) => void this.onMessage(mode, m));
     } else {
@@ -67,6 +72,7 @@ export class LineagePanels implements vscode.Disposable {
   }
 
   private send(mode: Mode, app: PanelApp<LineageToWebview, LineageToHost>, title: string, graph: ViewGraph): void {
+    this.last.set(mode, { title, graph });
     this.states.set(mode, { mode, title, sentNodes: graph.nodes.map((n) => n.id), sentAt: Date.now(), rendered: this.states.get(mode)?.rendered });
     app.channel.post({ type: 'lineageGraph', title, graph });
   }
@@ -90,7 +96,13 @@ export class LineagePanels implements vscode.Disposable {
 
   private async onMessage(mode: Mode, m: LineageToHost | { type: 'ready' }): Promise<void> {
     try {
-      if (m.type === 'rendered') {
+      if (m.type === 'ready') {
+        // The first `ready` flushes the queued graph; a later one means the webview reloaded and lost it.
+        const n = (this.readies.get(mode) ?? 0) + 1;
+        this.readies.set(mode, n);
+        const last = this.last.get(mode);
+        if (n > 1 && last) this.panels.get(mode)?.channel.post({ type: 'lineageGraph', title: last.title, graph: last.graph });
+      } else if (m.type === 'rendered') {
         const st = this.states.get(mode);
         if (st) st.rendered = { ...m, at: Date.now() };
       } else if (m.type === 'openNode') {
