@@ -413,6 +413,15 @@ class Reader {
       columns.push(this.selectItem());
     }
     const q: Node = { type: 'select', with: null, distinct, columns, from: null, where: null, groupby: null, having: null };
+    if (this.take('INTO')) {
+      // SELECT … INTO [TEMP|TEMPORARY|UNLOGGED] [TABLE] t (PostgreSQL, Redshift), INTO #t (T-SQL): the table scan
+      // names the target; variables and OUTFILE are left to the grammar.
+      while (['TEMP', 'TEMPORARY', 'UNLOGGED', 'TABLE'].includes(this.word())) this.i++;
+      const tok = this.peek();
+      if (tok?.kind === 'word' && /^#{1,2}[A-Za-z_][A-Za-z0-9_]*$/.test(tok.value)) this.i++;
+      else this.tableName();
+      q.into = { expr: true };
+    }
     if (this.take('FROM')) q.from = this.fromList();
     if (this.take('WHERE')) q.where = this.expr();
     if (this.word() === 'GROUP') {
