@@ -281,7 +281,11 @@ export class ConnectionsTreeProvider implements vscode.TreeDataProvider<Connecti
           key: `${nodeKey(n)}:error:${Date.now()}`,
           text: message,
           error: true,
-          command: { command: 'iopsdata.connections.reconnect', title: 'Reconnect', arguments: [connectionId] },
+          // A file DuckDB cannot read is not fixed by reconnecting; opening it shows what is wrong.
+          command:
+            n.type === 'file'
+              ? { command: 'vscode.open', title: 'Open File', arguments: [n.uri] }
+              : { command: 'iopsdata.connections.reconnect', title: 'Reconnect', arguments: [connectionId] },
         },
       ];
     }

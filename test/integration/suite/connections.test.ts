@@ -214,6 +214,18 @@ describe('Workspace files connection: data files in the tree (extension host)', 
     assert.deepEqual(await cols('itest-files/sub/events.jsonl'), ['kind: VARCHAR', 'n: BIGINT']);
   });
 
+  it('says clearly when DuckDB cannot read a file, and offers to open it', async () => {
+    fs.writeFileSync(path.join(dir, 'broken.json'), '{"a": 1,,, nope');
+    await vscode.commands.executeCommand('iopsdata.connections.refresh', 'workspace-files');
+    const node = (await children(provider, await filesNode())).find((n) => n.relative === 'itest-files/broken.json');
+    const [message] = await children(provider, node);
+    const item = await provider.getTreeItem(message);
+    assert.equal(message.type, 'message');
+    assert.match(String(item.label), /JSON|json|Malformed|parse/i);
+    assert.equal(item.command?.command, 'vscode.open');
+    fs.rmSync(path.join(dir, 'broken.json'));
+  });
+
   it('follows files being added, changed and deleted (file watcher)', async () => {
     fs.writeFileSync(path.join(dir, 'new.csv'), 'x,y\n1,2\n');
     await waitFor('new.csv to appear', listed, (f) => f.includes('itest-files/new.csv'));
