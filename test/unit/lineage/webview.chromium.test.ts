@@ -180,6 +180,11 @@ describe('lineage webview in Chromium', function () {
     await w.page.locator('.lineage-node[data-id="t:stage"] .lineage-node-title').click();
     const open = await w.waitForSent<Extract<LineageToHost, { type: 'openNode' }>>((m) => m.type === 'openNode', n);
     assert.equal(open.id, 't:stage');
+    // From the keyboard: Enter on a focused title opens it too.
+    n = (await w.sent()).length;
+    await w.page.locator('.lineage-node[data-id="t:mart.totals"] .lineage-node-title').focus();
+    await w.page.keyboard.press('Enter');
+    assert.equal((await w.waitForSent<Extract<LineageToHost, { type: 'openNode' }>>((m) => m.type === 'openNode', n)).id, 't:mart.totals');
     // Drag starting on a title: the view pans and nothing opens.
     n = (await w.sent()).length;
     const before = await transform(w);

@@ -266,7 +266,23 @@ const Layer = memo(function Layer({ ix, layout, shapes, rect, detail, path, sele
       <g key={n.id} className={cls.join(' ')} transform={`translate(${pl.x},${pl.y})`} data-id={n.id} onDoubleClick={clickGuard(() => actions.setFocus(n.id))}>
         <rect width={pl.width} height={pl.height} rx={4} />
         {detail > 0 && n.columns.length > 0 && <line className="lineage-node-rule" x1={0} x2={pl.width} y1={HEADER} y2={HEADER} />}
-        <text x={8} y={17} className="lineage-node-title" onClick={clickGuard(() => actions.open(n.id))}>
+        <text
+          x={8}
+          y={17}
+          className="lineage-node-title"
+          role="link"
+          tabIndex={0}
+          onClick={clickGuard(() => actions.open(n.id))}
+          onKeyDown={(e) => {
+            // Keyboard users: Enter opens the definition, Space centres the depth controls here.
+            if (e.key === 'Enter' || e.key === ' ') {
+              e.preventDefault();
+              e.stopPropagation();
+              if (e.key === 'Enter') actions.open(n.id);
+              else actions.setFocus(n.id);
+            }
+          }}
+        >
           <title>{`${n.label}\n${KIND_HINT[n.kind] ?? n.kind}. Click to open its definition; double-click to centre the depth controls here.`}</title>
           {truncate(n.label, maxTitle)}
         </text>
