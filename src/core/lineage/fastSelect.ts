@@ -860,7 +860,8 @@ class Reader {
         }
         const list = this.exprList();
         this.expectPunct(')');
-        return { type: 'expr_list', value: list };
+        // `(expr)` is expr (named by its own text, as node-sql-parser names it); `(a, b)` is a row or IN list.
+        return list.length === 1 ? list[0] : { type: 'expr_list', value: list };
       }
       if (tok.value === '-' || tok.value === '+') {
         this.i++;
