@@ -65,14 +65,14 @@ function writeProject(dir: string, models: number): void {
 }
 
 export async function run(report: BenchReport): Promise<void> {
-  // 1. One 500-line model. Cold: the parse cache is emptied before every run (the grammar itself is loaded by the
-  // warm-up run). Edited: one CTE's text changes between runs, so only that CTE is parsed again.
+  // 1. One 500-line model. Cold: the parse cache is emptied before every run (the grammar is loaded and the code
+  // JIT-compiled by the warm-up runs). Edited: one CTE's text changes between runs, so only that CTE is parsed again.
   const model = bigModel(500);
   let edges = 0;
   const cold = await report.measure('500-line model, cold (tables + column lineage)', () => {
     clearParseCache();
     edges = analyzeScript(model, { dialect: 'postgres' }).statements[0].columnLineage.length;
-  }, { iterations: 9 });
+  }, { iterations: 15, warmup: 3 });
   report.record('500-line model: lines', model.split('\n').length);
   report.record('500-line model: column edges', edges);
   report.target('500-line model, cold (tables + column lineage) median', cold.medianMs, 50);
@@ -88,12 +88,12 @@ export async function run(report: BenchReport): Promise<void> {
     setFastSelect(true);
   }
   report.record('500-line model cold: node-sql-parser only / fast reader', parserOnly.medianMs / cold.medianMs, 'ratio');
-  const tablesOnly = await report.measure('500-line model, tables only (token scan)', () => analyzeScript(model, { dialect: 'postgres', tablesOnly: true }), { iterations: 9 });
+  const tablesOnly = await report.measure('500-line model, tables only (token scan)', () => analyzeScript(model, { dialect: 'postgres', tablesOnly: true }), { iterations: 15, warmup: 3 });
   report.target('500-line model, tables only median', tablesOnly.medianMs, 50);
   let edit = 0;
   const edited = await report.measure('500-line model after editing one CTE (parse cache)', () => {
     analyzeScript(model.replace('e.amount > 3', `e.amount > ${1000 + edit++}`), { dialect: 'postgres' });
-  }, { iterations: 9 });
+  }, { iterations: 15, warmup: 3 });
   report.target('500-line model after editing one CTE median', edited.medianMs, 50);
 
   // 2. and 3. A generated 1,000-model project, cold and after one edit.
