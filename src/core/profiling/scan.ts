@@ -67,10 +67,25 @@ function groupsOf(s: Slot, nonNull = false): string {
 
 /**
  * Per-column queries are combined into one statement per phase (planning ~50 small statements cost more than
- * running them): one-row queries side by side, aliases prefixed with the column's position.
+ * running them), in chunks: every part holds its own operators' memory, and 200 at once do not fit the limit.
  */
-function sideBySide(parts: string[]): string {
-  return `SELECT * FROM ${parts.map((p, k) => `(${p}) AS s${k}`).join(' CROSS JOIN ')}`;
+const PARTS_PER_STATEMENT = 16;
+
+/** One-row queries side by side (aliases prefixed with the column's position), merged into one row. */
+async function sideBySide(db: SqlRunner, parts: string[], signal?: AbortSignal): Promise<Record<string, unknown>> {
+  const row: Record<string, unknown> = {};
+  for (let k = 0; k < parts.length; k += PARTS_PER_STATEMENT) {
+    throwIfAborted(signal);
+    const chunk = parts.slice(k, k + PARTS_PER_STATEMENT);
+    const [r] = await db.query(`SELECT * FROM ${chunk.map((p, j) => `(${p}) AS s${j}`).join(' CROSS JOIN ')}`, signal);
+    Object.assign(row, r);
+  }
+  return row;
+}
+
+/** Scalar expressions (`expr AS alias`) in one row, chunked like sideBySide. */
+async function scalars(db: SqlRunner, exprs: string[], signal?: AbortSignal): Promise<Record<string, unknown>> {
+  return sideBySide(db, exprs.map((e) => `SELECT ${e}`), signal);
 }
 
 /** Counts, min/max, the weighted mean and (text) lengths, padding and numeric-looking values: one row. */
@@ -227,11 +242,11 @@ export async function profileGroups(db: SqlRunner, groups: Groups, planColumns: 
 
   // Phase: statistics and top values, then spread and quantiles of numeric columns.
   let t = performance.now();
-  const [stats] = planColumns.length ? await db.query(sideBySide(planColumns.map((c, i) => buildGroupStatsQuery(slots[i], c, i))), o.signal) : [];
+  const stats = await sideBySide(db, planColumns.map((c, i) => buildGroupStatsQuery(slots[i], c, i)), o.signal);
   const spreads: string[] = [];
   for (const [i, c] of planColumns.entries()) {
     const col = columns[i];
-    const a = (stat: string) => stats?.[alias(i, stat)];
+    const a = (stat: string) => stats[alias(i, stat)];
     const nn = count(a('nn'));
     nonNull[i] = nn;
     col.nullCount = rowCount - nn;
@@ -255,9 +270,9 @@ export async function profileGroups(db: SqlRunner, groups: Groups, planColumns: 
   }
   if (spreads.length) {
     throwIfAborted(o.signal);
-    const [row] = await db.query(sideBySide(spreads), o.signal);
+    const row = await sideBySide(db, spreads, o.signal);
     planColumns.forEach((c, i) => {
-      if (!row || c.kind !== 'numeric' || !(alias(i, 'sd') in row)) return;
+      if (c.kind !== 'numeric' || !(alias(i, 'sd') in row)) return;
       const spread = readSpread(row, i, nonNull[i]);
       columns[i].stddev = spread.sd;
       columns[i].quantiles = spread.quantiles;
@@ -294,12 +309,12 @@ export async function profileGroups(db: SqlRunner, groups: Groups, planColumns: 
     if (spec) specs.push(spec);
   }
   if (specs.length) {
-    const [row] = await db.query(`SELECT ${specs.map((sp) => `${buildGroupHistogramExpr(slots[sp.index], sp)} AS ${alias(sp.index, 'hist')}`).join(', ')}`, o.signal);
+    const row = await scalars(db, specs.map((sp) => `${buildGroupHistogramExpr(slots[sp.index], sp)} AS ${alias(sp.index, 'hist')}`), o.signal);
     for (const spec of specs) {
       const col = columns[spec.index];
       const bins: HistogramBin[] = Array.from({ length: spec.bins }, (_, b) => ({ lower: spec.min + b * spec.width, upper: spec.min + (b + 1) * spec.width, count: 0 }));
       let outliers = 0;
-      for (const r of list(row?.[alias(spec.index, 'hist')])) {
+      for (const r of list(row[alias(spec.index, 'hist')])) {
         const b = toNumber(r.b);
         if (b === null) continue;
         bins[Math.max(0, Math.min(bins.length - 1, b))].count += count(r.n);
@@ -326,7 +341,7 @@ export async function profileGroups(db: SqlRunner, groups: Groups, planColumns: 
     const numeric = col.numericLikeCount ?? 0;
     if (numeric >= 0.8 * nn && numeric < nn) evidence.push(`${buildGroupNonNumericExpr(slots[i])} AS ${alias(i, 'bad')}`);
   }
-  const [ev] = evidence.length ? await db.query(`SELECT ${evidence.join(', ')}`, o.signal) : [];
+  const ev = evidence.length ? await scalars(db, evidence, o.signal) : undefined;
   const duplicateRowCount = ev && 'dup' in ev ? count(ev.dup) : null;
   const mixedCase: Record<string, string[][]> = {};
   const nonNumericExamples: Record<string, string[]> = {};
