@@ -72,6 +72,10 @@ function analyzeStatementUnsafe(text: string, index: number, dialect: Dialect, o
     const cols = isMovement(scan.type, targets, text, dialect) ? movementColumns(text, dialect, scan.type, ctx) : analyzeColumns(text, dialect, ctx);
     st.columnLineage = cols.edges;
     st.columnsUsed = cols.columnsUsed;
+    if ('cteEdges' in cols && cols.cteEdges) {
+      st.cteLineage = cols.cteEdges;
+      st.cteReads = cols.cteReads;
+    }
     if (cols.error) {
       st.partial = true;
       st.error = cols.error;

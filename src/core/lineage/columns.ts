@@ -62,6 +62,9 @@ export interface ColumnContext {
 export interface ColumnResult {
   edges: ColumnEdge[];
   columnsUsed: string[];
+  /** Hop-by-hop edges through CTEs (see StatementLineage.cteLineage); only when the statement has CTEs. */
+  cteEdges?: ColumnEdge[];
+  cteReads?: Array<{ cte: string | null; reads: string[] }>;
   error?: string;
   problem?: { message: string; line: number; column: number };
 }
@@ -86,6 +89,18 @@ export function analyzeColumns(sql: string, dialect: Dialect, ctx: ColumnContext
     return { edges: [], columnsUsed: [], error: `statement nested more than ${MAX_PARSE_DEPTH} parentheses deep: tables found by token scan, no column lineage` };
   }
   const tracer = new Tracer(ctx);
+  // A second tracer in which CTE columns stand for themselves records the hops through CTEs. It is separate so the
+  // end-to-end lineage above keeps its exact values, and it only runs when a WITH can be there.
+  let hopper: Tracer | undefined = /\bwith\b/i.test(sql) ? new Tracer(ctx, newHops()) : undefined;
+  const hop = (f: (h: Tracer) => void) => {
+    if (!hopper) return;
+    try {
+      f(hopper);
+    } catch {
+      hopper = undefined;
+    }
+  };
+  const hopEnv: Env = new Map();
   try {
     // dbt models are long chains of CTEs and the PEG parser is super-linear in statement length, so a leading WITH
     // list is parsed one CTE body at a time and the traced columns are handed to the main statement.
@@ -100,12 +115,19 @@ export function analyzeColumns(sql: string, dialect: Dialect, ctx: ColumnContext
         if ('problem' in parsed) {
           problems.push(at(sql, c.offset, parsed.problem, `CTE ${c.name}: `));
           env.set(c.name.toLowerCase(), []);
+          hop((h) => hopEnv.set(c.name.toLowerCase(), h.defineCte(c.name, [])));
           continue;
         }
         tracer.sql = parsed.text;
         let outs = tracer.query(firstStatement(parsed.ast), env);
         if (c.columns.length) outs = outs.map((o, k) => ({ name: c.columns[k] || o.name, sources: o.sources }));
         env.set(c.name.toLowerCase(), outs);
+        hop((h) => {
+          h.sql = parsed.text;
+          let hopOuts = h.inCte(c.name, () => h.query(firstStatement(parsed.ast), hopEnv));
+          if (c.columns.length) hopOuts = hopOuts.map((o, k) => ({ name: c.columns[k] || o.name, sources: o.sources }));
+          hopEnv.set(c.name.toLowerCase(), h.defineCte(c.name, hopOuts));
+        });
       }
       main = split.rest;
       mainOffset = split.restOffset;
@@ -116,6 +138,15 @@ export function analyzeColumns(sql: string, dialect: Dialect, ctx: ColumnContext
     if (!('problem' in parsed)) {
       tracer.sql = parsed.text;
       Object.assign(result, tracer.statement(firstStatement(parsed.ast), env));
+      hop((h) => {
+        h.sql = parsed.text;
+        const hops = h.hopState!;
+        for (const e of h.statement(firstStatement(parsed.ast), hopEnv).edges) addHop(hops, [e.source], e.target);
+        if (hops.names.size) {
+          result.cteEdges = hops.edges;
+          result.cteReads = hops.reads;
+        }
+      });
     }
     if (problems.length) {
       const p = problems[0];
@@ -354,6 +385,30 @@ interface Relation {
 
 type Env = Map<string, OutCol[]>;
 
+/** What the hop-recording tracer collects (see StatementLineage.cteLineage / cteReads). */
+interface HopState {
+  edges: ColumnEdge[];
+  seen: Set<string>;
+  reads: Array<{ cte: string | null; reads: string[] }>;
+  /** CTE being traced, innermost last; null for the statement's own query. */
+  owners: Array<string | null>;
+  /** CTE names as defined, by lower-case name. */
+  names: Map<string, string>;
+}
+
+function newHops(): HopState {
+  return { edges: [], seen: new Set(), reads: [], owners: [null], names: new Map() };
+}
+
+function addHop(h: HopState, sources: Iterable<string>, target: string): void {
+  for (const s of sources) {
+    const k = `${s}\u0000${target}`.toLowerCase();
+    if (h.seen.has(k)) continue;
+    h.seen.add(k);
+    h.edges.push({ source: s, target });
+  }
+}
+
 function text(x: Node): string | undefined {
   if (x === null || x === undefined) return undefined;
   if (typeof x === 'string') return x;
@@ -369,7 +424,40 @@ class Tracer {
   private readonly scopes: Relation[][] = [];
   /** The text the current AST was parsed from: unaliased expressions are named by their source text, as written. */
   sql = '';
-  constructor(private readonly ctx: ColumnContext) {}
+  constructor(private readonly ctx: ColumnContext, readonly hopState?: HopState) {}
+
+  /** Traces a CTE body with its reads attributed to that CTE. */
+  inCte<T>(name: string, f: () => T): T {
+    const h = this.hopState;
+    if (!h) return f();
+    h.owners.push(name);
+    try {
+      return f();
+    } finally {
+      h.owners.pop();
+    }
+  }
+
+  /**
+   * The env entry of a traced CTE. Recording hops, its columns' sources become hop edges into `cte:<name>.<col>` and
+   * the entry names those CTE columns instead of the physical columns behind them.
+   */
+  defineCte(name: string, outs: OutCol[]): OutCol[] {
+    const h = this.hopState;
+    if (!h) return outs;
+    h.names.set(name.toLowerCase(), name);
+    for (const o of outs) addHop(h, o.sources, `cte:${name}.${o.name}`);
+    return outs.map((o) => ({ name: o.name, sources: new Set([`cte:${name}.${o.name}`]) }));
+  }
+
+  private read(relation: string): void {
+    const h = this.hopState;
+    if (!h) return;
+    const owner = h.owners[h.owners.length - 1];
+    let entry = h.reads.find((r) => r.cte === owner);
+    if (!entry) h.reads.push((entry = { cte: owner, reads: [] }));
+    if (!entry.reads.some((r) => r.toLowerCase() === relation.toLowerCase())) entry.reads.push(relation);
+  }
 
   usedColumns(): string[] {
     return [...this.used];
@@ -440,10 +528,10 @@ class Tracer {
       const name = text(w.name);
       if (!name) continue;
       const body = w.stmt?.ast ?? w.stmt;
-      let outs = this.query(body, env);
+      let outs = this.inCte(name, () => this.query(body, env));
       const renamed = (w.columns ?? []).map((c: Node) => text(c.column ?? c) ?? '');
       if (renamed.length) outs = outs.map((o, k) => ({ name: renamed[k] || o.name, sources: o.sources }));
-      env.set(name.toLowerCase(), outs);
+      env.set(name.toLowerCase(), this.defineCte(name, outs));
     }
     const outs = this.select(q, env);
     let next = q._next;
@@ -516,9 +604,12 @@ class Tracer {
         rels.push({ key: (alias ?? '').toLowerCase(), columns: this.query(sub, env) });
       } else if (typeof f.table === 'string') {
         const cte = !f.db && !f.schema ? env.get(f.table.toLowerCase()) : undefined;
-        if (cte) rels.push({ key: (alias ?? f.table).toLowerCase(), columns: cte });
-        else {
+        if (cte) {
+          rels.push({ key: (alias ?? f.table).toLowerCase(), columns: cte });
+          this.read(`cte:${this.hopState?.names.get(f.table.toLowerCase()) ?? f.table}`);
+        } else {
           const table = this.tableName(f);
+          this.read(table);
           const schema = this.schemaOf(table);
           rels.push({ key: (alias ?? f.table).toLowerCase(), table, columns: schema?.map((n) => ({ name: n.name, sources: new Set([`${table}.${n.name}`]) })) });
         }

@@ -29,6 +29,20 @@ export interface StatementLineage {
   range: { start: number; end: number; line: number; column: number };
   /** Parse problem position when the parser reported one (0-based, in the original text). */
   problem?: { message: string; line: number; column: number };
+  /**
+   * Column flow hop by hop through the statement's CTEs (present only when it has CTEs that were traced), where
+   * `columnLineage` jumps from physical columns straight to the output. A CTE column is written `cte:<name>.<col>`
+   * (the CTE name as written); other sources are `table.column` and other targets are named as in `columnLineage`.
+   * Together the edges cover table.col → cte:a.col, cte:a.col → cte:b.col, cte:b.col → output and table.col → output
+   * (a column read without any CTE). Nested WITHs share the `cte:` namespace: same-named CTEs in different scopes merge.
+   * A CTE passing an unexpanded `*` through appears as `cte:<name>.*`. Not part of the CLI's JSON contract.
+   */
+  cteLineage?: ColumnEdge[];
+  /**
+   * Which relations each CTE's FROM/JOIN clauses read (`cte` = the CTE name as written; null = the statement's own
+   * query): tables as written or `cte:<name>`. Present with `cteLineage`.
+   */
+  cteReads?: Array<{ cte: string | null; reads: string[] }>;
 }
 
 export interface ScriptLineage {
