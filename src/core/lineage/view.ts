@@ -89,18 +89,40 @@ export function scriptView(script: ScriptLineage, only?: number): ViewGraph {
       if (o.kind === 'source') o.kind = kindOf(o.label);
     }
     const ins = st.sources.map((s) => node(s, kindOf(s)));
-    for (const i of ins) for (const o of outs) if (i.id !== o.id) edge({ from: i.id, to: o.id });
-    for (const c of st.ctes) {
-      const cte: ViewNode = { id: `c:${st.index}:${key(c)}`, kind: 'cte', label: c, columns: [], line };
-      nodes.set(cte.id, cte);
-      for (const o of outs) edge({ from: cte.id, to: o.id });
+    const cteNode = (name: string): ViewNode => {
+      const id = `c:${st.index}:${key(name)}`;
+      let n = nodes.get(id);
+      if (!n) {
+        n = { id, kind: 'cte', label: name, columns: [], line };
+        nodes.set(id, n);
+      }
+      return n;
+    };
+    for (const c of st.ctes) cteNode(c);
+    // A `cte:<name>` reference is that statement's CTE node; anything else a table (see StatementLineage.cteLineage).
+    const relation = (name: string): ViewNode => (name.startsWith('cte:') ? cteNode(name.slice(4)) : node(name, kindOf(name)));
+    if (st.cteReads) {
+      // Tables flow through the CTEs that read them; a table the traced FROM clauses never named keeps its direct edge.
+      const named = new Set<string>();
+      for (const r of st.cteReads) {
+        const tos = r.cte === null ? outs : [cteNode(r.cte)];
+        for (const read of r.reads) {
+          const from = relation(read);
+          named.add(from.id);
+          for (const to of tos) if (from.id !== to.id) edge({ from: from.id, to: to.id });
+        }
+      }
+      for (const i of ins) if (!named.has(i.id)) for (const o of outs) if (i.id !== o.id) edge({ from: i.id, to: o.id });
+    } else {
+      for (const i of ins) for (const o of outs) if (i.id !== o.id) edge({ from: i.id, to: o.id });
+      for (const c of st.ctes) for (const o of outs) edge({ from: cteNode(c).id, to: o.id });
     }
-    for (const e of st.columnLineage) {
+    for (const e of st.cteLineage ?? st.columnLineage) {
       const [st1, sc] = splitColumnRef(e.source);
       const [tt, tc] = splitColumnRef(e.target);
       if (!st1) continue;
-      const from = node(st1, kindOf(st1));
-      const to = tt ? node(tt, kindOf(tt)) : outs[0];
+      const from = relation(st1);
+      const to = tt ? relation(tt) : outs[0];
       if (!to) continue;
       addColumn(from, sc);
       addColumn(to, tc);
