@@ -1,0 +1,306 @@
+/**
+ * Column lineage across the models of a dbt project: `model.a.col → model.b.col` edges and each node's output
+ * columns, on top of the model DAG from dbt.ts.
+ *
+ * Each model is traced on its own with the single-statement engine (columns.ts); the table names it reads are then
+ * mapped back to graph nodes. When target/manifest.json holds a model's compiled SQL we trace that (it is what dbt
+ * really runs, macros expanded) and map fully-qualified relation names ("db"."schema"."alias") back through the
+ * manifest; otherwise the model's own file is rendered with ref()/source() turned into names we map the same way.
+ * Models are traced in topological order, so a `select *` from an upstream model expands to that model's outputs.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { throwIfAborted } from '../errors';
+import { splitStatements } from '../connections/splitter';
+import { parseDialect, type Dialect, DIALECTS } from './dialects';
+import { renderJinja } from './jinja';
+import { tokenize } from './tokens';
+import { scanTables } from './tables';
+import { traceQuery } from './columns';
+import { analyzeStatement } from './analyze';
+import { parseYamlLite, type YamlValue } from './yamlLite';
+import type { ProjectGraph } from './dbt';
+import type { SchemaMap } from './types';
+
+export interface ColumnFlow {
+  /** `<nodeId>.<column>`; the column is `*` when an upstream `select *` could not be expanded. */
+  from: string;
+  to: string;
+}
+
+export interface ColumnGraph {
+  /** Output columns per node, in select-list order for models; declared (or used downstream) for sources and seeds. */
+  columns: Record<string, string[]>;
+  columnEdges: ColumnFlow[];
+  /** Models traced only partly or not at all, with the reason. */
+  problems: Array<{ node: string; message: string }>;
+}
+
+export interface ColumnGraphOptions {
+  dialect?: string;
+  signal?: AbortSignal;
+}
+
+interface ManifestNode {
+  name?: string;
+  resource_type?: string;
+  source_name?: string;
+  identifier?: string;
+  alias?: string;
+  database?: string;
+  schema?: string;
+  relation_name?: string;
+  compiled_code?: string;
+  compiled_sql?: string;
+  columns?: Record<string, { name?: string }>;
+}
+
+interface Manifest {
+  nodes?: Record<string, ManifestNode>;
+  sources?: Record<string, ManifestNode>;
+  metadata?: { adapter_type?: string };
+}
+
+/** `"db"."Schema".[t]` → `db.schema.t`: quotes dropped and case folded, as relation names compare in practice. */
+export function normaliseRelation(name: string): string {
+  return name.replace(/["`[\]]/g, '').toLowerCase().trim();
+}
+
+/** Graph node id for a manifest unique id (`model.pkg.name`, `seed.pkg.name`, `source.pkg.src.table`). */
+function nodeIdOf(uid: string, n: ManifestNode): string | undefined {
+  const type = uid.split('.')[0];
+  if (type === 'model' || type === 'seed') return `${type}.${n.name ?? uid.split('.').pop()}`;
+  if (type === 'source') return n.source_name && n.name ? `source.${n.source_name}.${n.name}` : `source.${uid.split('.').slice(-2).join('.')}`;
+  return undefined;
+}
+
+/**
+ * Relation name → node id. Each relation is known by its full name and by its shorter suffixes (`schema.alias`,
+ * `alias`), the short ones only while they stay unambiguous, since SQL may qualify a relation less than dbt does.
+ */
+class RelationIndex {
+  private readonly exact = new Map<string, string>();
+  private readonly suffix = new Map<string, string | null>();
+
+  add(name: string, id: string): void {
+    const parts = normaliseRelation(name).split('.').filter(Boolean);
+    if (!parts.length) return;
+    this.exact.set(parts.join('.'), id);
+    for (let k = 1; k < parts.length; k++) {
+      const key = parts.slice(k).join('.');
+      const old = this.suffix.get(key);
+      this.suffix.set(key, old === undefined || old === id ? id : null);
+    }
+  }
+
+  resolve(name: string): string | undefined {
+    const key = normaliseRelation(name);
+    return this.exact.get(key) ?? this.suffix.get(key) ?? undefined;
+  }
+}
+
+/** Node ids in dependency order; nodes on a cycle come last, in their original order (traced without upstream stars). */
+function topoOrder(ids: string[], edges: Array<{ from: string; to: string }>): string[] {
+  const indeg = new Map(ids.map((id) => [id, 0]));
+  const next = new Map<string, string[]>();
+  for (const e of edges) {
+    if (!indeg.has(e.from) || !indeg.has(e.to)) continue;
+    indeg.set(e.to, indeg.get(e.to)! + 1);
+    (next.get(e.from) ?? next.set(e.from, []).get(e.from)!).push(e.to);
+  }
+  const queue = ids.filter((id) => indeg.get(id) === 0);
+  const out: string[] = [];
+  for (let k = 0; k < queue.length; k++) {
+    out.push(queue[k]);
+    for (const n of next.get(queue[k]) ?? []) {
+      indeg.set(n, indeg.get(n)! - 1);
+      if (indeg.get(n) === 0) queue.push(n);
+    }
+  }
+  if (out.length < ids.length) {
+    const done = new Set(out);
+    out.push(...ids.filter((id) => !done.has(id)));
+  }
+  return out;
+}
+
+function field(obj: YamlValue | undefined, key: string): YamlValue | undefined {
+  return obj && typeof obj === 'object' && !Array.isArray(obj) ? obj[key] : undefined;
+}
+
+function namesOf(list: YamlValue | undefined): string[] {
+  return Array.isArray(list) ? list.map((c) => field(c, 'name')).filter((n): n is string => typeof n === 'string') : [];
+}
+
+async function readText(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Case-insensitive ordered set of column names. */
+class ColumnList {
+  private readonly keys = new Set<string>();
+  readonly names: string[] = [];
+  add(name: string): void {
+    const k = name.toLowerCase();
+    if (!this.keys.has(k)) {
+      this.keys.add(k);
+      this.names.push(name);
+    }
+  }
+}
+
+/** Splits `a.b.col` into table `a.b` and column `col`. */
+function splitRef(ref: string): [string, string] | undefined {
+  const k = ref.lastIndexOf('.');
+  return k > 0 ? [ref.slice(0, k), ref.slice(k + 1)] : undefined;
+}
+
+/** The model's query: the last statement that reads data (pre-hooks and `set` statements before it carry no lineage). */
+function modelQuery(sql: string, dialect: Dialect): string | undefined {
+  const ranges = splitStatements(sql, { dialect });
+  for (let k = ranges.length - 1; k >= 0; k--) {
+    if (/\b(select|from)\b/i.test(ranges[k].text)) return ranges[k].text;
+  }
+  return undefined;
+}
+
+export async function buildColumnGraph(graph: ProjectGraph, options: ColumnGraphOptions = {}): Promise<ColumnGraph> {
+  const result: ColumnGraph = { columns: {}, columnEdges: [], problems: [] };
+  if (!graph.isDbt) return result;
+  const root = graph.root;
+  const nodeIds = new Set(graph.nodes.map((n) => n.id));
+  const declared = new Map<string, ColumnList>();
+  const declare = (id: string) => declared.get(id) ?? declared.set(id, new ColumnList()).get(id)!;
+
+  // Relation names a model's SQL may use for each node: ref/source spellings, then the manifest's real relations.
+  const relations = new RelationIndex();
+  for (const n of graph.nodes) {
+    if (n.kind === 'model' || n.kind === 'seed') relations.add(n.name, n.id);
+    else if (n.kind === 'source') relations.add(n.name, n.id);
+  }
+  const compiled = new Map<string, string>();
+  let manifestDialect: string | undefined;
+  const manifestText = await readText(join(root, 'target', 'manifest.json'));
+  if (manifestText !== undefined) {
+    let manifest: Manifest | undefined;
+    try {
+      manifest = JSON.parse(manifestText) as Manifest;
+    } catch {
+      manifest = undefined; // dbt.ts already reports the broken manifest.
+    }
+    const adapter = manifest?.metadata?.adapter_type;
+    if (adapter && (DIALECTS as readonly string[]).includes(adapter)) manifestDialect = adapter;
+    for (const [uid, n] of Object.entries({ ...(manifest?.nodes ?? {}), ...(manifest?.sources ?? {}) })) {
+      const id = nodeIdOf(uid, n);
+      if (!id || !nodeIds.has(id)) continue;
+      const ident = n.identifier ?? n.alias ?? n.name;
+      if (n.relation_name) relations.add(n.relation_name, id);
+      if (ident) relations.add([n.database, n.schema, ident].filter(Boolean).join('.'), id);
+      const code = n.compiled_code ?? n.compiled_sql;
+      if (typeof code === 'string' && code.trim() && id.startsWith('model.')) compiled.set(id, code);
+      for (const [key, c] of Object.entries(n.columns ?? {})) if (!id.startsWith('model.')) declare(id).add(c.name ?? key);
+    }
+  }
+  const dialect = parseDialect(options.dialect ?? manifestDialect);
+
+  // Declared columns of sources (`columns:` in the sources yml) and seeds (the CSV header).
+  const ymlPaths = new Set(graph.nodes.filter((n) => n.kind === 'source' && n.path?.match(/\.ya?ml$/i)).map((n) => n.path!));
+  for (const p of ymlPaths) {
+    const text = await readText(join(root, p));
+    if (text === undefined) continue;
+    const doc = parseYamlLite(text);
+    const sources = field(doc, 'sources');
+    for (const s of Array.isArray(sources) ? sources : []) {
+      const tables = field(s, 'tables');
+      for (const t of Array.isArray(tables) ? tables : []) {
+        const id = `source.${String(field(s, 'name'))}.${String(field(t, 'name'))}`;
+        if (!nodeIds.has(id)) continue;
+        for (const c of namesOf(field(t, 'columns'))) declare(id).add(c);
+        const ident = field(t, 'identifier');
+        const schema = field(s, 'schema');
+        if (typeof ident === 'string' || typeof schema === 'string') {
+          relations.add(`${typeof schema === 'string' ? schema : String(field(s, 'name'))}.${typeof ident === 'string' ? ident : String(field(t, 'name'))}`, id);
+        }
+      }
+    }
+  }
+  for (const n of graph.nodes) {
+    if (n.kind !== 'seed' || !n.path || !/\.(csv|tsv)$/i.test(n.path)) continue;
+    const text = await readText(join(root, n.path));
+    const header = text?.split(/\r?\n/, 1)[0];
+    if (header) for (const c of header.split(n.path.toLowerCase().endsWith('.tsv') ? '\t' : ',')) if (c.trim()) declare(n.id).add(c.trim().replace(/^"|"$/g, ''));
+  }
+
+  const outputs = new Map<string, string[]>();
+  for (const [id, list] of declared) outputs.set(id, list.names);
+  const used = new Map<string, ColumnList>();
+  const edgeKeys = new Set<string>();
+  const addEdge = (from: string, to: string) => {
+    const k = `${from}\u0000${to}`.toLowerCase();
+    if (!edgeKeys.has(k)) {
+      edgeKeys.add(k);
+      result.columnEdges.push({ from, to });
+    }
+  };
+
+  const models = graph.nodes.filter((n) => n.kind === 'model');
+  const byId = new Map(models.map((n) => [n.id, n]));
+  for (const id of topoOrder(models.map((n) => n.id), graph.edges)) {
+    throwIfAborted(options.signal);
+    const node = byId.get(id)!;
+    let raw = compiled.get(id);
+    if (raw === undefined && node.path?.toLowerCase().endsWith('.sql')) raw = await readText(join(root, node.path));
+    if (raw === undefined) continue; // a package model known only from the manifest, not compiled yet
+    const sql = modelQuery(compiled.has(id) ? raw : renderJinja(raw, { thisName: node.name }).sql, dialect);
+    if (!sql) continue;
+    const scan = scanTables(tokenize(sql, { dialect }));
+    const sources = [...new Set(scan.reads.map((r) => r.name))];
+    // Upstream outputs known so far expand `select *`; a name that is not a project node stays unexpanded.
+    const schema: SchemaMap = {};
+    for (const s of sources) {
+      const up = relations.resolve(s);
+      const cols = up && up !== id ? outputs.get(up) : undefined;
+      if (cols?.length && !cols.includes('*')) schema[s] = cols;
+    }
+    const ctx = { type: 'select', sources, targets: [], schema };
+    let traced: Array<{ name: string; sources: string[] }>;
+    const trace = traceQuery(sql, dialect, ctx);
+    if ('problem' in trace) {
+      // The whole statement does not parse as one query: the CTE-by-CTE analysis may still trace most columns.
+      const st = analyzeStatement(sql, 0, dialect, { schema });
+      const byName = new Map<string, { name: string; sources: string[] }>();
+      for (const e of st.columnLineage) (byName.get(e.target.toLowerCase()) ?? byName.set(e.target.toLowerCase(), { name: e.target, sources: [] }).get(e.target.toLowerCase())!).sources.push(e.source);
+      traced = [...byName.values()];
+      result.problems.push({ node: id, message: st.error ?? `partly analysed: ${trace.problem}` });
+    } else traced = trace.columns;
+
+    const own = new ColumnList();
+    for (const c of traced) {
+      own.add(c.name);
+      for (const src of c.sources) {
+        const parts = splitRef(src);
+        const up = parts && relations.resolve(parts[0]);
+        if (!parts || !up || up === id) continue;
+        addEdge(`${up}.${parts[1]}`, `${id}.${c.name}`);
+        if (parts[1] !== '*') (used.get(up) ?? used.set(up, new ColumnList()).get(up)!).add(parts[1]);
+      }
+    }
+    outputs.set(id, own.names);
+  }
+
+  for (const n of graph.nodes) {
+    if (n.kind === 'model') {
+      if (outputs.has(n.id)) result.columns[n.id] = outputs.get(n.id)!;
+      continue;
+    }
+    const list = new ColumnList();
+    for (const c of outputs.get(n.id) ?? []) list.add(c);
+    for (const c of used.get(n.id)?.names ?? []) list.add(c);
+    if (list.names.length) result.columns[n.id] = list.names;
+  }
+  return result;
+}
