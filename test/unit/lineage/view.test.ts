@@ -20,6 +20,9 @@ describe('lineage: view graph', () => {
     const id = (label: string) => byLabel.get(label)!.id;
     assert.ok(g.edges.some((e) => e.from === id('raw.orders') && e.to === id('stage') && !e.fromColumn));
     assert.ok(g.edges.some((e) => e.from === id('stage') && e.to === id('mart.totals') && e.fromColumn === 'amount' && e.toColumn === 'total'));
+    assert.deepEqual(byLabel.get('c')?.columns, ['id']);
+    assert.ok(g.edges.some((e) => e.from === id('stage') && e.to === id('c') && e.fromColumn === 'id' && e.toColumn === 'id'));
+    assert.ok(g.edges.some((e) => e.from === id('c') && e.to === id('mart.totals') && !e.fromColumn));
   });
 
   it('scoped to one statement, with a summary line', () => {
@@ -34,6 +37,66 @@ describe('lineage: view graph', () => {
     const result = g.nodes.find((n) => n.kind === 'result');
     assert.deepEqual(result?.columns, ['id']);
     assert.equal(g.focus, result?.id);
+  });
+
+  it('CTEs get their columns and sit on the path: table → CTE → CTE → target, no shortcut past them', () => {
+    const g = scriptView(analyzeScript(
+      `WITH a AS (SELECT id, amount FROM raw.orders),
+        b AS (SELECT a.id, c.region, a.amount FROM a JOIN raw.customers c ON c.id = a.id),
+        t AS (SELECT region, sum(amount) AS total FROM b GROUP BY region)
+        INSERT INTO mart.region_totals (region, total) SELECT region, total FROM t`,
+      { dialect: 'postgres' },
+    ));
+    const byLabel = new Map(g.nodes.map((n) => [n.label, n]));
+    assert.deepEqual(byLabel.get('a')?.columns, ['id', 'amount']);
+    assert.deepEqual(byLabel.get('b')?.columns, ['id', 'region', 'amount']);
+    assert.deepEqual(byLabel.get('t')?.columns, ['region', 'total']);
+    const id = (label: string) => byLabel.get(label)!.id;
+    const tableEdges = g.edges.filter((e) => !e.fromColumn).map((e) => `${g.nodes.find((n) => n.id === e.from)!.label} -> ${g.nodes.find((n) => n.id === e.to)!.label}`).sort();
+    assert.deepEqual(tableEdges, ['a -> b', 'b -> t', 'raw.customers -> b', 'raw.orders -> a', 't -> mart.region_totals']);
+    const flow = (from: string, fromColumn: string, to: string, toColumn: string) =>
+      g.edges.some((e) => e.from === id(from) && e.to === id(to) && e.fromColumn === fromColumn && e.toColumn === toColumn);
+    assert.ok(flow('raw.orders', 'amount', 'a', 'amount'));
+    assert.ok(flow('a', 'amount', 'b', 'amount'));
+    assert.ok(flow('b', 'amount', 't', 'total'));
+    assert.ok(flow('t', 'total', 'mart.region_totals', 'total'));
+    assert.ok(flow('raw.customers', 'region', 'b', 'region'));
+    assert.ok(!g.edges.some((e) => e.from === id('raw.orders') && e.to === id('mart.region_totals')), 'no edge skips the CTEs');
+  });
+
+  it('a source read by the output itself keeps its direct edge beside the CTE path', () => {
+    const g = scriptView(analyzeScript('WITH a AS (SELECT id FROM raw.orders) SELECT a.id, u.name FROM a JOIN raw.users u ON u.id = a.id', { dialect: 'postgres' }));
+    const label = (nodeId: string) => g.nodes.find((n) => n.id === nodeId)!.label;
+    const edges = g.edges.map((e) => `${label(e.from)}${e.fromColumn ? '.' + e.fromColumn : ''} -> ${label(e.to)}${e.toColumn ? '.' + e.toColumn : ''}`).sort();
+    assert.deepEqual(edges, [
+      'a -> query #1 result',
+      'a.id -> query #1 result.id',
+      'raw.orders -> a',
+      'raw.orders.id -> a.id',
+      'raw.users -> query #1 result',
+      'raw.users.name -> query #1 result.name',
+    ]);
+  });
+
+  it('a dbt model: ref() and source() nodes flow through the model\'s CTEs', () => {
+    const g = scriptView(analyzeScript(
+      `{{ config(materialized='table') }}
+with orders as (select id, customer_id, amount from {{ ref('stg_orders') }}),
+customers as (select id, name from {{ source('crm', 'customers') }})
+select c.name, sum(o.amount) as revenue from orders o join customers c on c.id = o.customer_id group by c.name`,
+      { dialect: 'postgres', thisName: 'fct_revenue' },
+    ));
+    const byLabel = new Map(g.nodes.map((n) => [n.label, n]));
+    assert.equal(byLabel.get('orders')?.kind, 'cte');
+    assert.deepEqual(byLabel.get('orders')?.columns, ['id', 'customer_id', 'amount']);
+    assert.deepEqual(byLabel.get('customers')?.columns, ['id', 'name']);
+    const result = g.nodes.find((n) => n.kind === 'result')!;
+    assert.deepEqual(result.columns, ['name', 'revenue']);
+    const id = (label: string) => byLabel.get(label)!.id;
+    assert.ok(g.edges.some((e) => e.from === id('stg_orders') && e.to === id('orders') && e.fromColumn === 'amount' && e.toColumn === 'amount'));
+    assert.ok(g.edges.some((e) => e.from === id('orders') && e.to === result.id && e.fromColumn === 'amount' && e.toColumn === 'revenue'));
+    assert.ok(g.edges.some((e) => e.from === id('crm.customers') && e.to === id('customers') && !e.fromColumn));
+    assert.ok(!g.edges.some((e) => e.from === id('stg_orders') && e.to === result.id));
   });
 
   it('splits column references at the last dot', () => {
