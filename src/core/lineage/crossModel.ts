@@ -29,7 +29,10 @@ export interface ColumnFlow {
 }
 
 export interface ColumnGraph {
-  /** Output columns per node, in select-list order for models; declared (or used downstream) for sources and seeds. */
+  /**
+   * Output columns per node: in select-list order for traced models (`*` when an upstream `select *` could not be
+   * expanded); declared columns plus those read downstream for sources, seeds and models without SQL.
+   */
   columns: Record<string, string[]>;
   columnEdges: ColumnFlow[];
   /** Models traced only partly or not at all, with the reason. */
@@ -293,10 +296,12 @@ export async function buildColumnGraph(graph: ProjectGraph, options: ColumnGraph
   }
 
   for (const n of graph.nodes) {
-    if (n.kind === 'model') {
-      if (outputs.has(n.id)) result.columns[n.id] = outputs.get(n.id)!;
+    if (n.kind === 'model' && outputs.has(n.id)) {
+      result.columns[n.id] = outputs.get(n.id)!;
       continue;
     }
+    // Sources, seeds, and models we have no SQL for (a missing ref, an uncompiled package model): what is declared
+    // plus what downstream models read from them.
     const list = new ColumnList();
     for (const c of outputs.get(n.id) ?? []) list.add(c);
     for (const c of used.get(n.id)?.names ?? []) list.add(c);

@@ -1,0 +1,128 @@
+/**
+ * Column lineage across dbt models. Every expected edge below is read off the fixture SQL by hand: which upstream
+ * column each output column is computed from, through refs, sources, seeds, CTEs and `select *`.
+ */
+import { strict as assert } from 'node:assert';
+import { join } from 'node:path';
+import { buildProjectGraph } from '../../../src/core/lineage/dbt';
+import { buildColumnGraph, normaliseRelation, type ColumnGraph } from '../../../src/core/lineage/crossModel';
+
+const FIX = join(__dirname, '../../fixtures/lineage');
+
+async function columnGraph(name: string): Promise<ColumnGraph> {
+  return buildColumnGraph(await buildProjectGraph(join(FIX, name)));
+}
+
+/** Edges into one node, as sorted `from -> to` lines. */
+function into(g: ColumnGraph, id: string): string[] {
+  return g.columnEdges.filter((e) => e.to.startsWith(`${id}.`)).map((e) => `${e.from} -> ${e.to}`).sort();
+}
+
+describe('lineage: column lineage across dbt models', () => {
+  it('jaffle shop: sources → staging → marts, through CTEs, select * and a seed', async () => {
+    const g = await columnGraph('jaffle');
+    assert.deepEqual(into(g, 'model.stg_orders'), [
+      'source.raw.orders.id -> model.stg_orders.order_id',
+      'source.raw.orders.order_date -> model.stg_orders.order_date',
+      'source.raw.orders.status -> model.stg_orders.status',
+      'source.raw.orders.user_id -> model.stg_orders.customer_id',
+    ]);
+    assert.deepEqual(into(g, 'model.stg_payments'), [
+      'source.payments_app.payments.amount -> model.stg_payments.amount',
+      'source.payments_app.payments.id -> model.stg_payments.payment_id',
+      'source.payments_app.payments.order_id -> model.stg_payments.order_id',
+      'source.payments_app.payments.payment_method -> model.stg_payments.payment_method',
+    ]);
+    // The CTEs select * from the staging models: their outputs are known because staging was traced first.
+    assert.deepEqual(into(g, 'model.customers'), [
+      'model.stg_customers.customer_id -> model.customers.customer_id',
+      'model.stg_customers.first_name -> model.customers.first_name',
+      'model.stg_orders.order_date -> model.customers.first_order',
+      'model.stg_orders.order_id -> model.customers.number_of_orders',
+      'model.stg_payments.amount -> model.customers.customer_lifetime_value',
+    ]);
+    // The pivot columns come out of a Jinja for-loop whose names we cannot evaluate; the rest is exact.
+    assert.deepEqual(into(g, 'model.orders').filter((l) => !l.includes('__jinja')), [
+      'model.stg_orders.customer_id -> model.orders.customer_id',
+      'model.stg_orders.order_id -> model.orders.order_id',
+      'model.stg_payments.amount -> model.orders.amount',
+      'seed.status_labels.label -> model.orders.status_label',
+    ]);
+    assert.ok(into(g, 'model.orders').some((l) => l.startsWith('model.stg_payments.payment_method -> ')));
+    // ref('jaffle_shop', 'customers'): the package-qualified ref resolves to the same model.
+    assert.deepEqual(into(g, 'model.finance_summary'), [
+      'model.customers.customer_lifetime_value -> model.finance_summary.revenue',
+      'model.customers.region -> model.finance_summary.region',
+    ]);
+    assert.deepEqual(g.columns['model.customers'], ['customer_id', 'first_name', 'first_order', 'number_of_orders', 'customer_lifetime_value', 'region']);
+    assert.deepEqual(g.columns['seed.status_labels'], ['status', 'label'], 'seed columns come from the CSV header');
+    assert.deepEqual(g.columns['source.raw.customers'], ['id', 'first_name', 'last_name'], 'undeclared source: the columns read from it');
+    assert.deepEqual(g.problems, []);
+  });
+
+  it('traces the compiled SQL of target/manifest.json and maps "db"."schema"."alias" back to nodes', async () => {
+    const g = await columnGraph('compiled');
+    // The raw model calls a macro (cents_to_dollars) we do not expand; only the compiled SQL shows amount_cents.
+    assert.deepEqual(into(g, 'model.stg_orders'), [
+      'source.shop.orders.amount_cents -> model.stg_orders.amount',
+      'source.shop.orders.customer_id -> model.stg_orders.customer_id',
+      'source.shop.orders.id -> model.stg_orders.order_id',
+    ]);
+    assert.deepEqual(g.columns['model.stg_orders'], ['order_id', 'amount', 'customer_id', 'loaded_at']);
+    assert.deepEqual(into(g, 'model.order_totals'), [
+      'model.stg_orders.amount -> model.order_totals.total',
+      'model.stg_orders.customer_id -> model.order_totals.customer_id',
+    ]);
+    // Only in the manifest (no .sql file); reads order_totals by its alias unquoted and stg_orders by schema.alias.
+    assert.deepEqual(into(g, 'model.customer_report'), [
+      'model.order_totals.customer_id -> model.customer_report.customer_id',
+      'model.order_totals.total -> model.customer_report.total',
+      'model.stg_orders.order_id -> model.customer_report.last_order_id',
+    ]);
+    assert.deepEqual(g.columns['source.shop.orders'], ['id', 'amount_cents', 'customer_id', 'status'], 'manifest source columns');
+  });
+
+  it('expands select * through two models, and keeps * when the upstream columns are unknown', async () => {
+    const g = await columnGraph('stars');
+    const cols = ['id', 'email', 'created_at'];
+    assert.deepEqual(g.columns['model.stg_users'], cols);
+    assert.deepEqual(g.columns['model.users_enriched'], [...cols, 'email_lower']);
+    assert.deepEqual(g.columns['model.users_final'], [...cols, 'email_lower']);
+    assert.deepEqual(into(g, 'model.users_enriched'), [
+      'model.stg_users.created_at -> model.users_enriched.created_at',
+      'model.stg_users.email -> model.users_enriched.email',
+      'model.stg_users.email -> model.users_enriched.email_lower',
+      'model.stg_users.id -> model.users_enriched.id',
+    ]);
+    assert.deepEqual(into(g, 'model.users_final'), [
+      'model.users_enriched.created_at -> model.users_final.created_at',
+      'model.users_enriched.email -> model.users_final.email',
+      'model.users_enriched.email_lower -> model.users_final.email_lower',
+      'model.users_enriched.id -> model.users_final.id',
+    ]);
+    // source app.events declares no columns: the star flows on as a whole.
+    assert.deepEqual(into(g, 'model.stg_events'), ['source.app.events.* -> model.stg_events.*']);
+  });
+
+  it('a ref cycle, a missing ref and an unparseable model degrade without failing the rest', async () => {
+    const g = await columnGraph('cyclic');
+    assert.deepEqual(into(g, 'model.a'), ['model.b.x -> model.a.x']);
+    assert.deepEqual(into(g, 'model.b'), ['model.a.flag -> model.b.y', 'model.a.x -> model.b.x']);
+    assert.deepEqual(into(g, 'model.c'), ['model.ghost.z -> model.c.zed']);
+    assert.deepEqual(g.columns['model.ghost'], ['z'], 'a missing model: the columns read from it');
+    assert.deepEqual(into(g, 'model.broken'), []);
+    assert.deepEqual(g.problems.map((p) => p.node), ['model.broken']);
+    assert.match(g.problems[0].message, /partly analysed/);
+    assert.deepEqual(into(g, 'model.tail'), ['model.broken.* -> model.tail.*']);
+  });
+
+  it('a folder of plain SQL scripts has no model columns', async () => {
+    const g = await columnGraph('scripts');
+    assert.deepEqual(g, { columns: {}, columnEdges: [], problems: [] });
+  });
+
+  it('normalises quoted relation names', () => {
+    assert.equal(normaliseRelation('"Analytics"."dbt_prod".`Orders`'), 'analytics.dbt_prod.orders');
+    assert.equal(normaliseRelation('[db].[dbo].[T]'), 'db.dbo.t');
+  });
+});
