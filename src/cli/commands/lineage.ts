@@ -86,19 +86,35 @@ export const lineageCommand: CliCommand = {
 
 export const graphCommand: CliCommand = {
   name: 'graph',
-  summary: 'Model DAG of a dbt project (models, sources, seeds).',
-  usage: 'iopsdata graph <dir> [--json]',
-  options: {},
+  summary: 'Model DAG of a dbt project (models, sources, seeds); --columns adds column lineage across models.',
+  usage: 'iopsdata graph <dir> [--columns] [--dialect D] [--json]',
+  options: {
+    columns: { type: 'boolean', description: 'Also trace column lineage across models (adds "columns" and "columnEdges").' },
+    dialect: { type: 'string', description: `SQL dialect of the models for --columns (default: the manifest's adapter, else ansi).` },
+  },
   async run(ctx) {
     const dir = ctx.positionals[0];
     if (!dir) throw new UserError('Give the dbt project directory (the one with dbt_project.yml).');
+    const dialect = ctx.options.dialect === undefined ? undefined : parseDialect(ctx.options.dialect as string);
     const { buildProjectGraph } = await import('../../core/lineage/dbt');
     const graph = await buildProjectGraph(dir, { signal: ctx.signal });
-    const json = { nodes: graph.nodes.map((n) => ({ id: n.id, kind: n.kind, ...(n.path ? { path: n.path } : {}) })), edges: graph.edges };
+    const json: Record<string, unknown> = { nodes: graph.nodes.map((n) => ({ id: n.id, kind: n.kind, ...(n.path ? { path: n.path } : {}) })), edges: graph.edges };
+    // Column lineage re-reads and traces every model (about twice the graph's own time), so it is asked for.
+    const columns = ctx.options.columns ? await (await import('../../core/lineage/crossModel')).buildColumnGraph(graph, { dialect, signal: ctx.signal }) : undefined;
+    if (columns) {
+      json.columns = columns.columns;
+      json.columnEdges = columns.columnEdges;
+      if (columns.problems.length) json.columnProblems = columns.problems;
+    }
     if (ctx.json) ctx.stdout(JSON.stringify(json, null, 2));
     else {
-      const lines = [`${graph.nodes.length} nodes, ${graph.edges.length} edges`];
+      const lines = [`${graph.nodes.length} nodes, ${graph.edges.length} edges${columns ? `, ${columns.columnEdges.length} column edges` : ''}`];
       for (const e of graph.edges) lines.push(`  ${e.from} -> ${e.to}`);
+      if (columns) {
+        lines.push('columns:');
+        for (const e of columns.columnEdges) lines.push(`  ${e.from} -> ${e.to}`);
+        for (const p of columns.problems) lines.push(`  ${p.node}: ${p.message}`);
+      }
       ctx.stdout(lines.join('\n'));
     }
     return 0;

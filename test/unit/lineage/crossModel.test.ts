@@ -3,11 +3,18 @@
  * column each output column is computed from, through refs, sources, seeds, CTEs and `select *`.
  */
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { buildProjectGraph } from '../../../src/core/lineage/dbt';
 import { buildColumnGraph, normaliseRelation, type ColumnGraph } from '../../../src/core/lineage/crossModel';
 
 const FIX = join(__dirname, '../../fixtures/lineage');
+const ROOT = join(__dirname, '../../..');
+
+function cli(args: string[]) {
+  const r = spawnSync(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'src/cli/main.ts'), ...args], { encoding: 'utf8', cwd: ROOT, timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
 
 async function columnGraph(name: string): Promise<ColumnGraph> {
   return buildColumnGraph(await buildProjectGraph(join(FIX, name)));
@@ -124,5 +131,30 @@ describe('lineage: column lineage across dbt models', () => {
   it('normalises quoted relation names', () => {
     assert.equal(normaliseRelation('"Analytics"."dbt_prod".`Orders`'), 'analytics.dbt_prod.orders');
     assert.equal(normaliseRelation('[db].[dbo].[T]'), 'db.dbo.t');
+  });
+
+  describe('iopsdata graph --columns', function () {
+    this.timeout(60_000);
+
+    it('adds columns and columnEdges after the contract fields, only when asked', () => {
+      const plain = cli(['graph', 'test/fixtures/lineage/compiled', '--json']);
+      assert.equal(plain.code, 0, plain.stderr);
+      assert.deepEqual(Object.keys(JSON.parse(plain.stdout)), ['nodes', 'edges']);
+      const r = cli(['graph', 'test/fixtures/lineage/compiled', '--columns', '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      const out = JSON.parse(r.stdout);
+      assert.deepEqual(Object.keys(out), ['nodes', 'edges', 'columns', 'columnEdges']);
+      assert.deepEqual(out.columns['model.order_totals'], ['customer_id', 'total', 'orders']);
+      assert.ok(out.columnEdges.some((e: { from: string; to: string }) => e.from === 'source.shop.orders.amount_cents' && e.to === 'model.stg_orders.amount'));
+    });
+
+    it('reports models it could not trace, and rejects an unknown dialect', () => {
+      const r = cli(['graph', 'test/fixtures/lineage/cyclic', '--columns', '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(JSON.parse(r.stdout).columnProblems.map((p: { node: string }) => p.node), ['model.broken']);
+      const bad = cli(['graph', 'test/fixtures/lineage/cyclic', '--columns', '--dialect', 'klingon', '--json']);
+      assert.notEqual(bad.code, 0);
+      assert.match(bad.stderr, /Unknown SQL dialect 'klingon'/);
+    });
   });
 });
