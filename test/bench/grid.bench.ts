@@ -163,7 +163,8 @@ export async function run(report: BenchReport): Promise<void> {
       }
       await grid.page.bringToFront();
       d.gridJumps.push(...(await jumpFrames(grid.page, 60)));
-      const cost = await stepCost(grid.page, 200);
+      // (A bundle from before GridBody has no .gbody: no step cost then.)
+      const cost = (await grid.page.$('.gbody')) ? await stepCost(grid.page, 200) : { script: [NaN], layout: [NaN] };
       const costMed = (xs: number[]) => Math.round(percentile(sortNum(xs), 50) * 100) / 100;
       const costP95 = (xs: number[]) => Math.round(percentile(sortNum(xs), 95) * 100) / 100;
       report.record('grid wheel step: scroll handler (script) median', costMed(cost.script), 'ms');
@@ -192,9 +193,11 @@ export async function run(report: BenchReport): Promise<void> {
       const dom = (await grid.page.evaluate(`({ cells: document.querySelectorAll('.grow [role=gridcell]').length, requests: window.__requests.length })`)) as { cells: number; requests: number };
       report.record('cells in the DOM', dom.cells, 'cells');
       report.record('page requests', dom.requests, 'requests');
-      // 60 Hz = 16.7 ms per frame; headless Chromium without a GPU on 2 shared cores is the reference machine.
-      report.target('grid wheel-scroll frame time median (1M × 20)', stats.gridWheel.median, 16.7);
-      report.target('grid wheel-scroll frame time p95 (1M × 20)', stats.gridWheel.p95, 33);
+      // rAF deltas are whole vsync intervals (60 Hz: 16.67 ms) plus timer jitter: the budget is one interval for the
+      // median and two for p95, each with 1 ms of jitter. Headless Chromium without a GPU on 2 shared cores.
+      const vsync = 1000 / 60;
+      report.target('grid wheel-scroll frame time median (1M × 20)', stats.gridWheel.median, Math.round((vsync + 1) * 10) / 10);
+      report.target('grid wheel-scroll frame time p95 (1M × 20)', stats.gridWheel.p95, Math.round((2 * vsync + 1) * 10) / 10);
       report.target('grid wheel-scroll median / idle median (same run)', stats.gridWheel.median / stats.idle.median, 1.25, 'x');
       report.target('grid wheel-scroll median / static page median (same run)', stats.gridWheel.median / stats.baseWheel.median, 1.25, 'x');
       report.log(

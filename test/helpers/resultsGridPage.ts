@@ -21,6 +21,8 @@ let bundleDir: Promise<string> | undefined;
  * dist/webview (or another session's `npm run build` running at the same time) never decides what is tested.
  */
 export async function ensureResultsBundle(): Promise<string> {
+  // A prebuilt bundle (results.js + results.css), e.g. an older commit's, to compare benches before/after a change.
+  if (process.env.IOPSDATA_RESULTS_BUNDLE_DIR) return process.env.IOPSDATA_RESULTS_BUNDLE_DIR;
   bundleDir ??= (async () => {
     const out = mkdtempSync(join(tmpdir(), 'iopsdata-results-bundle-'));
     process.once('exit', () => rmSync(out, { recursive: true, force: true }));
