@@ -16,7 +16,7 @@ import { parseDialect, type Dialect, DIALECTS } from './dialects';
 import { renderJinja } from './jinja';
 import { tokenize } from './tokens';
 import { scanTables } from './tables';
-import { traceQuery } from './columns';
+import { traceQuery, MAX_PARSE_DEPTH } from './columns';
 import { analyzeStatement } from './analyze';
 import { parseYamlLite, type YamlValue } from './yamlLite';
 import type { ProjectGraph } from './dbt';
@@ -162,6 +162,24 @@ function splitRef(ref: string): [string, string] | undefined {
   return k > 0 ? [ref.slice(0, k), ref.slice(k + 1)] : undefined;
 }
 
+/**
+ * Longest model traced as one parse. Longer ones go through the statement analysis, which parses a leading WITH list
+ * one CTE at a time (node-sql-parser is super-linear in statement length) and guards against pathological input;
+ * it names only the output columns that have a source, so literal-only columns of such models are not listed.
+ */
+const ONE_PARSE_CHARS = 20_000;
+
+function parenDepth(sql: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let k = 0; k < sql.length; k++) {
+    const c = sql.charCodeAt(k);
+    if (c === 40) max = Math.max(max, ++depth);
+    else if (c === 41) depth--;
+  }
+  return max;
+}
+
 /** The model's query: the last statement that reads data (pre-hooks and `set` statements before it carry no lineage). */
 function modelQuery(sql: string, dialect: Dialect): string | undefined {
   const ranges = splitStatements(sql, { dialect });
@@ -271,15 +289,16 @@ export async function buildColumnGraph(graph: ProjectGraph, options: ColumnGraph
     }
     const ctx = { type: 'select', sources, targets: [], schema };
     let traced: Array<{ name: string; sources: string[] }>;
-    const trace = traceQuery(sql, dialect, ctx);
-    if ('problem' in trace) {
-      // The whole statement does not parse as one query: the CTE-by-CTE analysis may still trace most columns.
+    const whole = sql.length <= ONE_PARSE_CHARS && parenDepth(sql) <= MAX_PARSE_DEPTH ? traceQuery(sql, dialect, ctx) : undefined;
+    if (whole && !('problem' in whole)) traced = whole.columns;
+    else {
+      // Too long for one parse, or it does not parse as one query: the CTE-by-CTE analysis may still trace most.
       const st = analyzeStatement(sql, 0, dialect, { schema });
       const byName = new Map<string, { name: string; sources: string[] }>();
       for (const e of st.columnLineage) (byName.get(e.target.toLowerCase()) ?? byName.set(e.target.toLowerCase(), { name: e.target, sources: [] }).get(e.target.toLowerCase())!).sources.push(e.source);
       traced = [...byName.values()];
-      result.problems.push({ node: id, message: st.error ?? `partly analysed: ${trace.problem}` });
-    } else traced = trace.columns;
+      if (st.error || whole) result.problems.push({ node: id, message: st.error ?? `partly analysed: ${(whole as { problem: string }).problem}` });
+    }
 
     const own = new ColumnList();
     for (const c of traced) {

@@ -4,6 +4,8 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildProjectGraph } from '../../../src/core/lineage/dbt';
 import { buildColumnGraph, normaliseRelation, type ColumnGraph } from '../../../src/core/lineage/crossModel';
@@ -118,9 +120,32 @@ describe('lineage: column lineage across dbt models', () => {
     assert.deepEqual(into(g, 'model.c'), ['model.ghost.z -> model.c.zed']);
     assert.deepEqual(g.columns['model.ghost'], ['z'], 'a missing model: the columns read from it');
     assert.deepEqual(into(g, 'model.broken'), []);
-    assert.deepEqual(g.problems.map((p) => p.node), ['model.broken']);
+    assert.deepEqual(g.problems.map((p) => p.node), ['model.broken', 'model.deep']);
     assert.match(g.problems[0].message, /partly analysed/);
+    assert.match(g.problems[1].message, /nested more than 100 parentheses/);
+    assert.deepEqual(into(g, 'model.deep'), []);
     assert.deepEqual(into(g, 'model.tail'), ['model.broken.* -> model.tail.*']);
+  });
+
+  it('a model too long for one parse is traced CTE by CTE', async function () {
+    this.timeout(20_000);
+    const dir = mkdtempSync(join(tmpdir(), 'iopsdata-crossmodel-'));
+    try {
+      cpSync(join(FIX, 'stars'), dir, { recursive: true });
+      // 400 CTEs, each passing id and email on from the previous one: email_lower still comes from stg_users.email.
+      const ctes = Array.from({ length: 400 }, (_, k) => `s${k} as (select id, email from ${k ? `s${k - 1}` : "{{ ref('stg_users') }}"} where id > ${k})`);
+      const sql = `with ${ctes.join(',\n')}\nselect id, lower(email) as email_lower, 'x' as tag from s399`;
+      assert.ok(sql.length > 20_000);
+      writeFileSync(join(dir, 'models/long_chain.sql'), sql);
+      const g = await buildColumnGraph(await buildProjectGraph(dir));
+      assert.deepEqual(into(g, 'model.long_chain'), [
+        'model.stg_users.email -> model.long_chain.email_lower',
+        'model.stg_users.id -> model.long_chain.id',
+      ]);
+      assert.deepEqual(g.problems, []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a folder of plain SQL scripts has no model columns', async () => {
@@ -151,7 +176,7 @@ describe('lineage: column lineage across dbt models', () => {
     it('reports models it could not trace, and rejects an unknown dialect', () => {
       const r = cli(['graph', 'test/fixtures/lineage/cyclic', '--columns', '--json']);
       assert.equal(r.code, 0, r.stderr);
-      assert.deepEqual(JSON.parse(r.stdout).columnProblems.map((p: { node: string }) => p.node), ['model.broken']);
+      assert.deepEqual(JSON.parse(r.stdout).columnProblems.map((p: { node: string }) => p.node), ['model.broken', 'model.deep']);
       const bad = cli(['graph', 'test/fixtures/lineage/cyclic', '--columns', '--dialect', 'klingon', '--json']);
       assert.notEqual(bad.code, 0);
       assert.match(bad.stderr, /Unknown SQL dialect 'klingon'/);
