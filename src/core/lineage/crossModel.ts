@@ -39,9 +39,21 @@ export interface ColumnGraph {
   problems: Array<{ node: string; message: string }>;
 }
 
+type Traced = Array<{ name: string; sources: string[] }>;
+
+/**
+ * Per-model traces keyed by the model's SQL, dialect and the upstream columns its `*` expands to: after an edit only
+ * that model is traced again, plus the downstream models whose expanded upstream columns changed with it.
+ */
+export class ColumnGraphCache {
+  readonly models = new Map<string, { key: string; traced: Traced; problem?: string }>();
+  traced = 0;
+}
+
 export interface ColumnGraphOptions {
   dialect?: string;
   signal?: AbortSignal;
+  cache?: ColumnGraphCache;
 }
 
 interface ManifestNode {
@@ -189,7 +201,22 @@ function modelQuery(sql: string, dialect: Dialect): string | undefined {
   return undefined;
 }
 
+function traceModel(sql: string, dialect: Dialect, sources: string[], schema: SchemaMap): { traced: Traced; problem?: string } {
+  const whole = sql.length <= ONE_PARSE_CHARS && parenDepth(sql) <= MAX_PARSE_DEPTH ? traceQuery(sql, dialect, { type: 'select', sources, targets: [], schema }) : undefined;
+  if (whole && !('problem' in whole)) return { traced: whole.columns };
+  // Too long for one parse, or it does not parse as one query: the CTE-by-CTE analysis may still trace most.
+  const st = analyzeStatement(sql, 0, dialect, { schema });
+  const byName = new Map<string, { name: string; sources: string[] }>();
+  for (const e of st.columnLineage) {
+    const k = e.target.toLowerCase();
+    (byName.get(k) ?? byName.set(k, { name: e.target, sources: [] }).get(k)!).sources.push(e.source);
+  }
+  const problem = st.error ?? (whole ? `partly analysed: ${whole.problem}` : undefined);
+  return { traced: [...byName.values()], ...(problem ? { problem } : {}) };
+}
+
 export async function buildColumnGraph(graph: ProjectGraph, options: ColumnGraphOptions = {}): Promise<ColumnGraph> {
+  const cache = options.cache ?? new ColumnGraphCache();
   const result: ColumnGraph = { columns: {}, columnEdges: [], problems: [] };
   if (!graph.isDbt) return result;
   const root = graph.root;
@@ -287,18 +314,15 @@ export async function buildColumnGraph(graph: ProjectGraph, options: ColumnGraph
       const cols = up && up !== id ? outputs.get(up) : undefined;
       if (cols?.length && !cols.includes('*')) schema[s] = cols;
     }
-    const ctx = { type: 'select', sources, targets: [], schema };
-    let traced: Array<{ name: string; sources: string[] }>;
-    const whole = sql.length <= ONE_PARSE_CHARS && parenDepth(sql) <= MAX_PARSE_DEPTH ? traceQuery(sql, dialect, ctx) : undefined;
-    if (whole && !('problem' in whole)) traced = whole.columns;
-    else {
-      // Too long for one parse, or it does not parse as one query: the CTE-by-CTE analysis may still trace most.
-      const st = analyzeStatement(sql, 0, dialect, { schema });
-      const byName = new Map<string, { name: string; sources: string[] }>();
-      for (const e of st.columnLineage) (byName.get(e.target.toLowerCase()) ?? byName.set(e.target.toLowerCase(), { name: e.target, sources: [] }).get(e.target.toLowerCase())!).sources.push(e.source);
-      traced = [...byName.values()];
-      if (st.error || whole) result.problems.push({ node: id, message: st.error ?? `partly analysed: ${(whole as { problem: string }).problem}` });
+    const key = `${dialect}\u0000${JSON.stringify(schema)}\u0000${sql}`;
+    let hit = cache.models.get(id);
+    if (hit?.key !== key) {
+      hit = { key, ...traceModel(sql, dialect, sources, schema) };
+      cache.models.set(id, hit);
+      cache.traced++;
     }
+    const traced = hit.traced;
+    if (hit.problem) result.problems.push({ node: id, message: hit.problem });
 
     const own = new ColumnList();
     for (const c of traced) {

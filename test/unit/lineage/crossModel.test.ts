@@ -8,7 +8,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildProjectGraph } from '../../../src/core/lineage/dbt';
-import { buildColumnGraph, normaliseRelation, type ColumnGraph } from '../../../src/core/lineage/crossModel';
+import { buildColumnGraph, ColumnGraphCache, normaliseRelation, type ColumnGraph } from '../../../src/core/lineage/crossModel';
 
 const FIX = join(__dirname, '../../fixtures/lineage');
 const ROOT = join(__dirname, '../../..');
@@ -143,6 +143,29 @@ describe('lineage: column lineage across dbt models', () => {
         'model.stg_users.id -> model.long_chain.id',
       ]);
       assert.deepEqual(g.problems, []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('re-traces an edited model and only the downstream models whose expanded * changed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iopsdata-crossmodel-'));
+    try {
+      cpSync(join(FIX, 'stars'), dir, { recursive: true });
+      const cache = new ColumnGraphCache();
+      await buildColumnGraph(await buildProjectGraph(dir), { cache });
+      assert.equal(cache.traced, 4);
+      await buildColumnGraph(await buildProjectGraph(dir), { cache });
+      assert.equal(cache.traced, 4, 'nothing changed, nothing traced again');
+      writeFileSync(join(dir, 'models/stg_events.sql'), "select id as event_id from {{ source('app', 'events') }}");
+      let g = await buildColumnGraph(await buildProjectGraph(dir), { cache });
+      assert.equal(cache.traced, 5, 'a leaf model: one trace');
+      assert.deepEqual(into(g, 'model.stg_events'), ['source.app.events.id -> model.stg_events.event_id']);
+      // A new column in stg_users changes what the two select * models downstream expand to.
+      writeFileSync(join(dir, 'models/stg_users.sql'), "select *, 'web' as channel from {{ source('app', 'users') }}");
+      g = await buildColumnGraph(await buildProjectGraph(dir), { cache });
+      assert.equal(cache.traced, 8);
+      assert.ok(into(g, 'model.users_final').includes('model.users_enriched.channel -> model.users_final.channel'));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
