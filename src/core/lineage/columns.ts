@@ -88,19 +88,8 @@ export function analyzeColumns(sql: string, dialect: Dialect, ctx: ColumnContext
   if (maxDepth > MAX_PARSE_DEPTH) {
     return { edges: [], columnsUsed: [], error: `statement nested more than ${MAX_PARSE_DEPTH} parentheses deep: tables found by token scan, no column lineage` };
   }
-  const tracer = new Tracer(ctx);
-  // A second tracer in which CTE columns stand for themselves records the hops through CTEs. It is separate so the
-  // end-to-end lineage above keeps its exact values, and it only runs when a WITH can be there.
-  let hopper: Tracer | undefined = /\bwith\b/i.test(sql) ? new Tracer(ctx, newHops()) : undefined;
-  const hop = (f: (h: Tracer) => void) => {
-    if (!hopper) return;
-    try {
-      f(hopper);
-    } catch {
-      hopper = undefined;
-    }
-  };
-  const hopEnv: Env = new Map();
+  // Hops through CTEs are recorded beside the end-to-end lineage, only when a WITH can be there.
+  const tracer = new Tracer(ctx, /\bwith\b/i.test(sql) ? newHops() : undefined);
   try {
     // dbt models are long chains of CTEs and the PEG parser is super-linear in statement length, so a leading WITH
     // list is parsed one CTE body at a time and the traced columns are handed to the main statement.
@@ -114,20 +103,13 @@ export function analyzeColumns(sql: string, dialect: Dialect, ctx: ColumnContext
         const parsed = parse(c.body, dialect);
         if ('problem' in parsed) {
           problems.push(at(sql, c.offset, parsed.problem, `CTE ${c.name}: `));
-          env.set(c.name.toLowerCase(), []);
-          hop((h) => hopEnv.set(c.name.toLowerCase(), h.defineCte(c.name, [])));
+          env.set(c.name.toLowerCase(), tracer.defineCte(c.name, []));
           continue;
         }
         tracer.sql = parsed.text;
-        let outs = tracer.query(firstStatement(parsed.ast), env);
-        if (c.columns.length) outs = outs.map((o, k) => ({ name: c.columns[k] || o.name, sources: o.sources }));
-        env.set(c.name.toLowerCase(), outs);
-        hop((h) => {
-          h.sql = parsed.text;
-          let hopOuts = h.inCte(c.name, () => h.query(firstStatement(parsed.ast), hopEnv));
-          if (c.columns.length) hopOuts = hopOuts.map((o, k) => ({ name: c.columns[k] || o.name, sources: o.sources }));
-          hopEnv.set(c.name.toLowerCase(), h.defineCte(c.name, hopOuts));
-        });
+        let outs = tracer.inCte(c.name, () => tracer.query(firstStatement(parsed.ast), env));
+        if (c.columns.length) outs = outs.map((o, k) => ({ name: c.columns[k] || o.name, sources: o.sources, hops: o.hops }));
+        env.set(c.name.toLowerCase(), tracer.defineCte(c.name, outs));
       }
       main = split.rest;
       mainOffset = split.restOffset;
@@ -138,15 +120,11 @@ export function analyzeColumns(sql: string, dialect: Dialect, ctx: ColumnContext
     if (!('problem' in parsed)) {
       tracer.sql = parsed.text;
       Object.assign(result, tracer.statement(firstStatement(parsed.ast), env));
-      hop((h) => {
-        h.sql = parsed.text;
-        const hops = h.hopState!;
-        for (const e of h.statement(firstStatement(parsed.ast), hopEnv).edges) addHop(hops, [e.source], e.target);
-        if (hops.names.size) {
-          result.cteEdges = hops.edges;
-          result.cteReads = hops.reads;
-        }
-      });
+      const hops = tracer.hopState;
+      if (hops?.names.size) {
+        result.cteEdges = hops.edges;
+        result.cteReads = hops.reads;
+      }
     }
     if (problems.length) {
       const p = problems[0];
@@ -368,7 +346,14 @@ function normalisations(sql: string, dialect: Dialect): string[] {
 interface OutCol {
   name: string;
   sources: Set<string>;
+  /**
+   * While recording hops: what the column is computed from one step back, a CTE column being `cte:<name>.<col>`
+   * (subqueries are transparent). Undefined means the same as `sources`.
+   */
+  hops?: Set<string>;
 }
+
+const hopsOf = (c: OutCol): Set<string> => c.hops ?? c.sources;
 
 interface Relation {
   /** Alias or name used to qualify its columns (lower-case). */
@@ -381,6 +366,10 @@ interface Relation {
   anyColumn?: Set<string>;
   /** Right side of a semi/anti join: filters rows, contributes no columns to the select list. */
   semi?: boolean;
+  /** The CTE it reads, as defined (only while recording hops). */
+  cte?: string;
+  /** `anyColumn` one step back (see OutCol.hops). */
+  anyHops?: Set<string>;
 }
 
 type Env = Map<string, OutCol[]>;
@@ -402,7 +391,8 @@ function newHops(): HopState {
 
 function addHop(h: HopState, sources: Iterable<string>, target: string): void {
   for (const s of sources) {
-    const k = `${s}\u0000${target}`.toLowerCase();
+    // Exact spelling: the same edge differing only in case is rare, and the view compares case-insensitively anyway.
+    const k = `${s}\u0000${target}`;
     if (h.seen.has(k)) continue;
     h.seen.add(k);
     h.edges.push({ source: s, target });
@@ -438,16 +428,23 @@ class Tracer {
     }
   }
 
-  /**
-   * The env entry of a traced CTE. Recording hops, its columns' sources become hop edges into `cte:<name>.<col>` and
-   * the entry names those CTE columns instead of the physical columns behind them.
-   */
+  /** The env entry of a traced CTE; recording hops, its columns' one-step sources become edges into it. */
   defineCte(name: string, outs: OutCol[]): OutCol[] {
     const h = this.hopState;
     if (!h) return outs;
     h.names.set(name.toLowerCase(), name);
-    for (const o of outs) addHop(h, o.sources, `cte:${name}.${o.name}`);
-    return outs.map((o) => ({ name: o.name, sources: new Set([`cte:${name}.${o.name}`]) }));
+    for (const o of outs) addHop(h, hopsOf(o), `cte:${name}.${o.name}`);
+    return outs;
+  }
+
+  private hopSet(): Set<string> | undefined {
+    return this.hopState ? new Set() : undefined;
+  }
+
+  /** A relation's column one step back: the CTE column itself, or what a subquery's column is computed from. */
+  private hopsVia(r: Relation, c: OutCol): Set<string> | undefined {
+    if (!this.hopState) return undefined;
+    return r.cte ? new Set([`cte:${r.cte}.${c.name}`]) : new Set(hopsOf(c));
   }
 
   private read(relation: string): void {
@@ -475,12 +472,18 @@ class Tracer {
         }
       }
     };
+    const hop = (from: Set<string>, to: string) => {
+      if (this.hopState) addHop(this.hopState, from, to);
+    };
     const target = this.ctx.targets[0];
     switch (stmt?.type) {
       case 'select': {
         const outs = this.query(stmt, env);
         const into = target && (stmt.into?.expr || this.ctx.type === 'select_into');
-        for (const c of outs) add(c.sources, into ? `${target}.${c.name}` : c.name);
+        for (const c of outs) {
+          add(c.sources, into ? `${target}.${c.name}` : c.name);
+          hop(hopsOf(c), into ? `${target}.${c.name}` : c.name);
+        }
         break;
       }
       case 'insert':
@@ -492,7 +495,10 @@ class Tracer {
         const cols: string[] | undefined = Array.isArray(stmt.columns) && stmt.columns.length ? stmt.columns.map((c: Node) => text(c) ?? '?') : this.schemaOf(target)?.map((c) => c.name);
         outs.forEach((c, k) => {
           const name = cols ? cols[k] : c.name;
-          if (name !== undefined) add(c.sources, `${target}.${name}`);
+          if (name !== undefined) {
+            add(c.sources, `${target}.${name}`);
+            hop(hopsOf(c), `${target}.${name}`);
+          }
         });
         break;
       }
@@ -501,7 +507,10 @@ class Tracer {
         if (!q || typeof q !== 'object' || !target) break;
         const outs = this.query(q.ast ?? q, env);
         const cols: string[] | undefined = Array.isArray(stmt.columns) && stmt.columns.length ? stmt.columns.map((c: Node) => text(c) ?? '?') : undefined;
-        outs.forEach((c, k) => add(c.sources, `${target}.${cols ? cols[k] ?? c.name : c.name}`));
+        outs.forEach((c, k) => {
+          add(c.sources, `${target}.${cols ? cols[k] ?? c.name : c.name}`);
+          hop(hopsOf(c), `${target}.${cols ? cols[k] ?? c.name : c.name}`);
+        });
         break;
       }
       case 'update': {
@@ -510,7 +519,9 @@ class Tracer {
         for (const s of stmt.set ?? []) {
           const col = text(s.column);
           if (!col) continue;
-          add(this.exprSources(s.value, rels, env), `${target}.${col}`);
+          const hs = this.hopSet();
+          add(this.exprSources(s.value, rels, env, hs), `${target}.${col}`);
+          if (hs) hop(hs, `${target}.${col}`);
         }
         this.clauseRefs(stmt.where, rels, env);
         break;
@@ -530,7 +541,7 @@ class Tracer {
       const body = w.stmt?.ast ?? w.stmt;
       let outs = this.inCte(name, () => this.query(body, env));
       const renamed = (w.columns ?? []).map((c: Node) => text(c.column ?? c) ?? '');
-      if (renamed.length) outs = outs.map((o, k) => ({ name: renamed[k] || o.name, sources: o.sources }));
+      if (renamed.length) outs = outs.map((o, k) => ({ name: renamed[k] || o.name, sources: o.sources, hops: o.hops }));
       env.set(name.toLowerCase(), this.defineCte(name, outs));
     }
     const outs = this.select(q, env);
@@ -538,7 +549,10 @@ class Tracer {
     while (next) {
       const branch = this.select(next, env);
       branch.forEach((b, k) => {
-        if (outs[k]) for (const s of b.sources) outs[k].sources.add(s);
+        if (!outs[k]) return;
+        // Hops first: an undefined `hops` shares the `sources` set about to grow.
+        if (this.hopState) outs[k].hops = new Set([...hopsOf(outs[k]), ...hopsOf(b)]);
+        for (const s of b.sources) outs[k].sources.add(s);
       });
       next = next._next;
     }
@@ -569,7 +583,8 @@ class Tracer {
         // `* REPLACE (expr AS name)`: that column is computed by expr, in its place (or added when `*` stays whole).
         for (const r of Array.isArray(e.replace) ? e.replace : []) {
           const name = String(text(r.as) ?? '');
-          const col = { name, sources: this.exprSources(r.expr, rels, env) };
+          const hops = this.hopSet();
+          const col = { name, sources: this.exprSources(r.expr, rels, env, hops), hops };
           const k = expanded.findIndex((o) => o.name.toLowerCase() === name.toLowerCase());
           if (k >= 0) expanded[k] = col;
           else expanded.push(col);
@@ -583,7 +598,8 @@ class Tracer {
       }
       const written = e?.loc ? this.sql.slice(e.loc.start.offset, e.loc.end.offset).trim() : '';
       const name = text(c.as) ?? (e?.type === 'column_ref' ? text(e.column) : undefined) ?? (written || `_col${k}`);
-      outs.push({ name, sources: this.exprSources(e, rels, env) });
+      const hops = this.hopSet();
+      outs.push({ name, sources: this.exprSources(e, rels, env, hops), hops });
     });
     for (const clause of [q.where, q.having, q.groupby, q.qualify]) this.clauseRefs(clause, rels, env);
     return outs;
@@ -605,8 +621,9 @@ class Tracer {
       } else if (typeof f.table === 'string') {
         const cte = !f.db && !f.schema ? env.get(f.table.toLowerCase()) : undefined;
         if (cte) {
-          rels.push({ key: (alias ?? f.table).toLowerCase(), columns: cte });
-          this.read(`cte:${this.hopState?.names.get(f.table.toLowerCase()) ?? f.table}`);
+          const defined = this.hopState ? this.hopState.names.get(f.table.toLowerCase()) ?? f.table : undefined;
+          rels.push({ key: (alias ?? f.table).toLowerCase(), columns: cte, cte: defined });
+          this.read(`cte:${defined}`);
         } else {
           const table = this.tableName(f);
           this.read(table);
@@ -616,9 +633,10 @@ class Tracer {
       } else if (f.expr) {
         // UNNEST(arr) AS x, LATERAL VIEW explode(arr) v AS x, FLATTEN(input => arr) f: their columns come from the
         // argument expressions (BigQuery's `UNNEST(arr) AS x` names the element itself `x`).
-        const sources = this.exprSources(f.expr, rels, env);
+        const hops = this.hopSet();
+        const sources = this.exprSources(f.expr, rels, env, hops);
         const names: string[] = Array.isArray(f.columns) && f.columns.length ? f.columns.map((c: Node) => text(c) ?? '') : [text(f.as) ?? '_unnest'];
-        rels.push({ key: (alias ?? '').toLowerCase(), columns: names.map((name) => ({ name, sources: new Set(sources) })), anyColumn: sources });
+        rels.push({ key: (alias ?? '').toLowerCase(), columns: names.map((name) => ({ name, sources: new Set(sources), hops: hops && new Set(hops) })), anyColumn: sources, anyHops: hops });
       }
       if (rels.length > before && /\b(SEMI|ANTI)\b/i.test(String(f.join ?? ''))) rels[rels.length - 1].semi = true;
       if (f.on) this.clauseRefs(f.on, rels, env);
@@ -651,7 +669,7 @@ class Tracer {
     const chosen = qualifier ? rels.filter((r) => r.key === qualifier.toLowerCase() || r.table?.toLowerCase().split('.').pop() === qualifier.toLowerCase()) : rels.filter((r) => !r.semi);
     const out: OutCol[] = [];
     for (const r of chosen) {
-      if (r.columns) out.push(...r.columns.map((c) => ({ name: c.name, sources: new Set(c.sources) })));
+      if (r.columns) out.push(...r.columns.map((c) => ({ name: c.name, sources: new Set(c.sources), hops: this.hopsVia(r, c) })));
       else if (r.table) {
         this.used.add(`${r.table}.*`);
         out.push({ name: '*', sources: new Set([`${r.table}.*`]) });
@@ -661,7 +679,7 @@ class Tracer {
   }
 
   /** Every physical column an expression is computed from (walks functions, CASE, windows, casts, subqueries). */
-  private exprSources(e: Node, rels: Relation[], env: Env): Set<string> {
+  private exprSources(e: Node, rels: Relation[], env: Env, hops?: Set<string>): Set<string> {
     const out = new Set<string>();
     const visit = (n: Node): void => {
       if (!n || typeof n !== 'object') return;
@@ -670,11 +688,14 @@ class Tracer {
         return;
       }
       if (n.type === 'column_ref') {
-        for (const s of this.resolve(text(n.table), text(n.column), rels)) out.add(s);
+        for (const s of this.resolve(text(n.table), text(n.column), rels, hops)) out.add(s);
         return;
       }
       if (n.ast || n.type === 'select') {
-        for (const c of this.query(n.ast ?? n, env)) for (const s of c.sources) out.add(s);
+        for (const c of this.query(n.ast ?? n, env)) {
+          for (const s of c.sources) out.add(s);
+          if (hops) for (const s of hopsOf(c)) hops.add(s);
+        }
         return;
       }
       if (n.type === 'function' && Array.isArray(n.args?.value) && DATE_FUNCTION.test(String(text(n.name?.name?.[0]) ?? n.name ?? ''))) {
@@ -690,7 +711,8 @@ class Tracer {
     return out;
   }
 
-  private resolve(qualifier: string | undefined, column: string | undefined, rels: Relation[]): string[] {
+  /** The physical columns a column reference reads; its one-step sources go into `hops` when given. */
+  private resolve(qualifier: string | undefined, column: string | undefined, rels: Relation[], hops?: Set<string>): string[] {
     // Placeholders for Jinja expressions and var() (see jinja.ts) are not columns.
     if (!column || column === '*' || /^__(jinja|var)_\w+$/.test(column)) return [];
     const col = column.toLowerCase();
@@ -719,10 +741,15 @@ class Tracer {
       const hit = r.columns.find((c) => c.name.toLowerCase() === col);
       if (hit) {
         for (const s of hit.sources) this.used.add(s);
+        if (hops) {
+          if (r.cte) hops.add(`cte:${r.cte}.${hit.name}`);
+          else for (const s of hopsOf(hit)) hops.add(s);
+        }
         return [...hit.sources];
       }
       if (r.anyColumn) {
         for (const s of r.anyColumn) this.used.add(s);
+        if (hops) for (const s of r.anyHops ?? r.anyColumn) hops.add(s);
         return [...r.anyColumn];
       }
       if (!r.table) {
@@ -731,6 +758,10 @@ class Tracer {
         if (star) {
           const out = [...star.sources].map((s) => s.replace(/\*$/, column));
           out.forEach((s) => this.used.add(s));
+          if (hops) {
+            if (r.cte) hops.add(`cte:${r.cte}.${column}`);
+            else for (const s of hopsOf(star)) hops.add(s.replace(/\*$/, column));
+          }
           return out;
         }
         return [];
@@ -739,6 +770,7 @@ class Tracer {
     if (!r.table) return [];
     const name = `${r.table}.${column}`;
     this.used.add(name);
+    hops?.add(name);
     return [name];
   }
 }
