@@ -73,6 +73,29 @@ describe('results grid in Chromium', function () {
     }
   });
 
+  it('reaches the last row of a 5,000,000-row result (taller than the browser allows: the scroll range is compressed)', async () => {
+    const set: ResultSetSummary = {
+      id: 'huge', title: 'huge', sql: 'select …', connectionName: 'Test', status: 'ok', rowCount: 5_000_000, elapsedMs: 5,
+      columns: [{ name: 'n', type: 'BIGINT', kind: 'number' }],
+    };
+    const { page, cleanup } = await openResultsPage(browser, { set, generate: true, pageSize: 200 });
+    try {
+      const height = await page.$eval('.grid-scroll', (el) => el.scrollHeight);
+      assert.ok(height < 33_000_000, `scroll height ${height}`);
+      await page.$eval('.grid-scroll', (el) => (el.scrollTop = el.scrollHeight));
+      await page.waitForFunction(() => document.querySelector('.grow[aria-rowindex="5000001"] [role=gridcell]')?.textContent === String(4_999_999 * 31));
+      // The last row sits fully inside the viewport.
+      const [row, view] = await page.evaluate(() => [document.querySelector('.grow[aria-rowindex="5000001"]')!.getBoundingClientRect().bottom, document.querySelector('.grid-scroll')!.getBoundingClientRect().bottom]);
+      assert.ok(row <= view + 1, `last row bottom ${row}, viewport bottom ${view}`);
+      // Halfway down the scroll range is halfway through the rows.
+      await page.$eval('.grid-scroll', (el) => (el.scrollTop = (el.scrollHeight - el.clientHeight) / 2));
+      await page.waitForFunction(() => !document.querySelector('.grow .loading') && [...document.querySelectorAll<HTMLElement>('.grow')].some((r) => r.style.visibility !== 'hidden' && Math.abs(Number(r.getAttribute('aria-rowindex')) - 2_500_000) < 100));
+    } finally {
+      await page.close();
+      cleanup();
+    }
+  });
+
   it('draws only the columns in view, follows horizontal scrolling, and resizes a column by dragging its edge', async () => {
     const set: ResultSetSummary = {
       id: 'wide', title: 'wide', sql: 'select …', connectionName: 'Test', status: 'ok', rowCount: 5000, elapsedMs: 5,

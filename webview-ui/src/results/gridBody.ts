@@ -146,12 +146,17 @@ export class GridBody {
   private rowBounds(index: number): { top: number; bottom: number } {
     if (!this.compressed) return { top: index * ROW_HEIGHT, bottom: (index + 1) * ROW_HEIGHT };
     const view = this.scroller.clientHeight - HEADER_HEIGHT;
-    const top = (index / Math.max(1, this.count - this.visibleRows)) * Math.max(0, this.contentHeight - view);
+    const top = (index / Math.max(1, this.count - this.fittingRows)) * Math.max(0, this.contentHeight - view);
     return { top, bottom: top + ROW_HEIGHT };
   }
 
   private get compressed(): boolean {
     return this.count * ROW_HEIGHT > MAX_SCROLL_PX;
+  }
+
+  /** Rows that fit the viewport, fractional. */
+  private get fittingRows(): number {
+    return Math.max(0, this.scroller.clientHeight - HEADER_HEIGHT) / ROW_HEIGHT;
   }
 
   private get visibleRows(): number {
@@ -182,8 +187,9 @@ export class GridBody {
     const viewRows = this.visibleRows;
     let firstExact: number;
     if (this.compressed) {
+      // The scroll range maps linearly onto [0, count - rows that fit]: at the end the last row ends at the bottom.
       const range = Math.max(1, this.contentHeight - (sc.clientHeight - HEADER_HEIGHT));
-      firstExact = (Math.min(scrollTop, range) / range) * Math.max(0, this.count - viewRows);
+      firstExact = (Math.min(scrollTop, range) / range) * Math.max(0, this.count - this.fittingRows);
     } else {
       firstExact = scrollTop / ROW_HEIGHT;
     }
