@@ -47,6 +47,8 @@ type Traced = Array<{ name: string; sources: string[] }>;
  */
 export class ColumnGraphCache {
   readonly models = new Map<string, { key: string; traced: Traced; problem?: string }>();
+  /** Rendered query and the tables it reads, per model, keyed by the model's text: tokenising is most of a rebuild. */
+  readonly prepared = new Map<string, { raw: string; sql?: string; sources: string[] }>();
   traced = 0;
 }
 
@@ -303,10 +305,16 @@ export async function buildColumnGraph(graph: ProjectGraph, options: ColumnGraph
     let raw = compiled.get(id);
     if (raw === undefined && node.path?.toLowerCase().endsWith('.sql')) raw = await readText(join(root, node.path));
     if (raw === undefined) continue; // a package model known only from the manifest, not compiled yet
-    const sql = modelQuery(compiled.has(id) ? raw : renderJinja(raw, { thisName: node.name }).sql, dialect);
+    const rawKey = `${compiled.has(id) ? 'compiled' : 'file'}\u0000${dialect}\u0000${raw}`;
+    let prep = cache.prepared.get(id);
+    if (prep?.raw !== rawKey) {
+      const query = modelQuery(compiled.has(id) ? raw : renderJinja(raw, { thisName: node.name }).sql, dialect);
+      const reads = query ? scanTables(tokenize(query, { dialect })).reads.map((r) => r.name) : [];
+      prep = { raw: rawKey, sql: query, sources: [...new Set(reads)] };
+      cache.prepared.set(id, prep);
+    }
+    const { sql, sources } = prep;
     if (!sql) continue;
-    const scan = scanTables(tokenize(sql, { dialect }));
-    const sources = [...new Set(scan.reads.map((r) => r.name))];
     // Upstream outputs known so far expand `select *`; a name that is not a project node stays unexpanded.
     const schema: SchemaMap = {};
     for (const s of sources) {
