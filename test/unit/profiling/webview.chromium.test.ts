@@ -1,5 +1,5 @@
 /**
- * The real profile bundle (dist/webview/profile.js) in headless Chromium behind the real webview CSP, fed a real
+ * The real profile bundle (built fresh from webview-ui/src/profile) in headless Chromium behind the real webview CSP, fed a real
  * profile (profileFile on a CSV whose column names and values are HTML/script payloads): everything renders as
  * text, no payload element is created, no payload script runs, and the buttons post the right messages.
  */
@@ -11,11 +11,11 @@ import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { renderWebviewHtml } from '../../../src/webviews/html';
+import { buildWebviewBundle } from '../../helpers/webviewPage';
 import { profileFile, PHASE_LABELS, type FileProfile } from '../../../src/core/profiling';
 import type { ProfileInitialState, ProfileToWebview } from '../../../src/shared/protocol/profile';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
-const OUT = join(ROOT, 'dist', 'webview');
 const SHOTS = join(ROOT, 'test-results', 'screenshots');
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
@@ -23,23 +23,6 @@ const SCRIPT_NAME = '<script>window.__xss = "name"</script>';
 const IMG_NAME = '<img src=x onerror="window.__xss = \'img\'">';
 const IMG_VALUE = '<img src=y onerror="window.__xss = \'value\'">';
 const B_VALUE = '<b>bold?</b>';
-
-async function ensureBundle(): Promise<void> {
-  if (existsSync(join(OUT, 'profile.js'))) return;
-  const esbuild = await import('esbuild');
-  await esbuild.build({
-    entryPoints: { profile: join(ROOT, 'webview-ui/src/profile/main.tsx') },
-    outdir: OUT,
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-    jsx: 'automatic',
-    loader: { '.css': 'css', '.svg': 'text' },
-    define: { 'process.env.NODE_ENV': '"production"' },
-    logLevel: 'silent',
-  });
-}
 
 describe('profile webview in Chromium', function () {
   this.timeout(60_000);
@@ -50,7 +33,7 @@ describe('profile webview in Chromium', function () {
   let profile: FileProfile;
 
   before(async () => {
-    await ensureBundle();
+    const out = await buildWebviewBundle('profile');
     dir = mkdtempSync(join(tmpdir(), 'iopsdata-profile-ui-'));
     const csv = join(dir, 'hostile.csv');
     const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
@@ -67,7 +50,7 @@ describe('profile webview in Chromium', function () {
     server = createServer((req, res) => {
       const url = req.url ?? '/';
       if (url.endsWith('.js') || url.endsWith('.css')) {
-        const file = join(OUT, url.replace(/^\//, ''));
+        const file = join(out, url.replace(/^\//, ''));
         if (!existsSync(file)) return void res.writeHead(404).end();
         res.writeHead(200, { 'content-type': url.endsWith('.js') ? 'text/javascript' : 'text/css' });
         return void res.end(readFileSync(file));
