@@ -252,7 +252,8 @@ export async function buildColumnGraph(graph: ProjectGraph, options: ColumnGraph
       if (ident) relations.add([n.database, n.schema, ident].filter(Boolean).join('.'), id);
       const code = n.compiled_code ?? n.compiled_sql;
       if (typeof code === 'string' && code.trim() && id.startsWith('model.')) compiled.set(id, code);
-      for (const [key, c] of Object.entries(n.columns ?? {})) if (!id.startsWith('model.')) declare(id).add(c.name ?? key);
+      // Documented columns; a traced model's select list replaces them, a model without SQL keeps them for `*`.
+      for (const [key, c] of Object.entries(n.columns ?? {})) declare(id).add(c.name ?? key);
     }
   }
   const dialect = parseDialect(options.dialect ?? manifestDialect);

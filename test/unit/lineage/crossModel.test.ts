@@ -89,6 +89,9 @@ describe('lineage: column lineage across dbt models', () => {
       'model.stg_orders.order_id -> model.customer_report.last_order_id',
     ]);
     assert.deepEqual(g.columns['source.shop.orders'], ['id', 'amount_cents', 'customer_id', 'status'], 'manifest source columns');
+    // A package model with documented columns but no compiled SQL: its columns still expand a select * downstream.
+    assert.deepEqual(g.columns['model.calendar'], ['date_day', 'is_weekend']);
+    assert.deepEqual(into(g, 'model.days'), ['model.calendar.date_day -> model.days.date_day', 'model.calendar.is_weekend -> model.days.is_weekend']);
   });
 
   it('expands select * through two models, and keeps * when the upstream columns are unknown', async () => {
