@@ -383,10 +383,12 @@ interface HopState {
   owners: Array<string | null>;
   /** CTE names as defined, by lower-case name. */
   names: Map<string, string>;
+  /** Recursive CTEs whose body is being traced (lower-case name → as defined): there the name reads the CTE itself. */
+  recursive: Map<string, string>;
 }
 
 function newHops(): HopState {
-  return { edges: [], seen: new Set(), reads: [], owners: [null], names: new Map() };
+  return { edges: [], seen: new Set(), reads: [], owners: [null], names: new Map(), recursive: new Map() };
 }
 
 function addHop(h: HopState, sources: Iterable<string>, target: string): void {
@@ -417,14 +419,20 @@ class Tracer {
   constructor(private readonly ctx: ColumnContext, readonly hopState?: HopState) {}
 
   /** Traces a CTE body with its reads attributed to that CTE. */
-  inCte<T>(name: string, f: () => T): T {
+  inCte<T>(name: string, f: () => T, recursive = false): T {
     const h = this.hopState;
     if (!h) return f();
     h.owners.push(name);
+    const key = name.toLowerCase();
+    const outer = h.recursive.get(key);
+    if (recursive) h.recursive.set(key, name);
+    else h.recursive.delete(key);
     try {
       return f();
     } finally {
       h.owners.pop();
+      if (outer !== undefined) h.recursive.set(key, outer);
+      else h.recursive.delete(key);
     }
   }
 
@@ -539,7 +547,7 @@ class Tracer {
       const name = text(w.name);
       if (!name) continue;
       const body = w.stmt?.ast ?? w.stmt;
-      let outs = this.inCte(name, () => this.query(body, env));
+      let outs = this.inCte(name, () => this.query(body, env), !!w.recursive);
       const renamed = (w.columns ?? []).map((c: Node) => text(c.column ?? c) ?? '');
       if (renamed.length) outs = outs.map((o, k) => ({ name: renamed[k] || o.name, sources: o.sources, hops: o.hops }));
       env.set(name.toLowerCase(), this.defineCte(name, outs));
@@ -626,9 +634,11 @@ class Tracer {
           this.read(`cte:${defined}`);
         } else {
           const table = this.tableName(f);
-          this.read(table);
+          // A recursive CTE reading itself: physical for the end-to-end lineage (as before), the CTE for the hops.
+          const self = this.hopState && !f.db && !f.schema ? this.hopState.recursive.get(f.table.toLowerCase()) : undefined;
+          this.read(self ? `cte:${self}` : table);
           const schema = this.schemaOf(table);
-          rels.push({ key: (alias ?? f.table).toLowerCase(), table, columns: schema?.map((n) => ({ name: n.name, sources: new Set([`${table}.${n.name}`]) })) });
+          rels.push({ key: (alias ?? f.table).toLowerCase(), table, columns: schema?.map((n) => ({ name: n.name, sources: new Set([`${table}.${n.name}`]) })), cte: self });
         }
       } else if (f.expr) {
         // UNNEST(arr) AS x, LATERAL VIEW explode(arr) v AS x, FLATTEN(input => arr) f: their columns come from the
@@ -770,7 +780,7 @@ class Tracer {
     if (!r.table) return [];
     const name = `${r.table}.${column}`;
     this.used.add(name);
-    hops?.add(name);
+    hops?.add(r.cte ? `cte:${r.cte}.${column}` : name);
     return [name];
   }
 }

@@ -123,6 +123,19 @@ select name, sum(amount) as revenue from joined group by name`);
     assert.deepEqual(reads(st), { a: ['raw.orders'], '(output)': ['cte:a', 'raw.users'] });
   });
 
+  it('a recursive CTE reads itself: its recursive step is a hop from the CTE into itself', () => {
+    const st = statement(`WITH RECURSIVE r AS (SELECT id, parent_id FROM raw.nodes
+      UNION ALL SELECT n.id, r.parent_id FROM raw.nodes n JOIN r ON n.parent_id = r.id) SELECT id, parent_id FROM r`);
+    assert.deepEqual(arrows(st.cteLineage), [
+      'cte:r.id -> id',
+      'cte:r.parent_id -> cte:r.parent_id',
+      'cte:r.parent_id -> parent_id',
+      'raw.nodes.id -> cte:r.id',
+      'raw.nodes.parent_id -> cte:r.parent_id',
+    ]);
+    assert.deepEqual(reads(st), { r: ['cte:r', 'raw.nodes'], '(output)': ['cte:r'] });
+  });
+
   it('statements without CTEs carry no hop fields', () => {
     const st = statement('INSERT INTO t (id) SELECT id FROM s');
     assert.equal(st.cteLineage, undefined);
