@@ -75,6 +75,7 @@ function analyzeStatementUnsafe(text: string, index: number, dialect: Dialect, o
     if ('cteEdges' in cols && cols.cteEdges) {
       st.cteLineage = cols.cteEdges;
       st.cteReads = cols.cteReads;
+      st.cteColumns = cols.cteColumns;
     }
     if (cols.error) {
       st.partial = true;

@@ -65,6 +65,7 @@ export interface ColumnResult {
   /** Hop-by-hop edges through CTEs (see StatementLineage.cteLineage); only when the statement has CTEs. */
   cteEdges?: ColumnEdge[];
   cteReads?: Array<{ cte: string | null; reads: string[] }>;
+  cteColumns?: Array<{ cte: string; columns: string[] }>;
   error?: string;
   problem?: { message: string; line: number; column: number };
 }
@@ -124,6 +125,7 @@ export function analyzeColumns(sql: string, dialect: Dialect, ctx: ColumnContext
       if (hops?.names.size) {
         result.cteEdges = hops.edges;
         result.cteReads = hops.reads;
+        result.cteColumns = hops.columns;
       }
     }
     if (problems.length) {
@@ -383,12 +385,13 @@ interface HopState {
   owners: Array<string | null>;
   /** CTE names as defined, by lower-case name. */
   names: Map<string, string>;
+  columns: Array<{ cte: string; columns: string[] }>;
   /** Recursive CTEs whose body is being traced (lower-case name → as defined): there the name reads the CTE itself. */
   recursive: Map<string, string>;
 }
 
 function newHops(): HopState {
-  return { edges: [], seen: new Set(), reads: [], owners: [null], names: new Map(), recursive: new Map() };
+  return { edges: [], seen: new Set(), reads: [], owners: [null], names: new Map(), columns: [], recursive: new Map() };
 }
 
 function addHop(h: HopState, sources: Iterable<string>, target: string): void {
@@ -441,6 +444,7 @@ class Tracer {
     const h = this.hopState;
     if (!h) return outs;
     h.names.set(name.toLowerCase(), name);
+    h.columns.push({ cte: name, columns: outs.map((o) => o.name) });
     for (const o of outs) addHop(h, hopsOf(o), `cte:${name}.${o.name}`);
     return outs;
   }

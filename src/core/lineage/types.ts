@@ -43,6 +43,8 @@ export interface StatementLineage {
    * query): tables as written or `cte:<name>`. Present with `cteLineage`.
    */
   cteReads?: Array<{ cte: string | null; reads: string[] }>;
+  /** Every traced CTE's output columns in order, also those computed from no column (literals, count(*)). */
+  cteColumns?: Array<{ cte: string; columns: string[] }>;
 }
 
 export interface ScriptLineage {

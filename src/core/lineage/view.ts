@@ -101,6 +101,7 @@ export function scriptView(script: ScriptLineage, only?: number): ViewGraph {
     for (const c of st.ctes) cteNode(c);
     // A `cte:<name>` reference is that statement's CTE node; anything else a table (see StatementLineage.cteLineage).
     const relation = (name: string): ViewNode => (name.startsWith('cte:') ? cteNode(name.slice(4)) : node(name, kindOf(name)));
+    for (const c of st.cteColumns ?? []) for (const col of c.columns) addColumn(cteNode(c.cte), col);
     if (st.cteReads) {
       // Tables flow through the CTEs that read them; a table the traced FROM clauses never named keeps its direct edge.
       const named = new Set<string>();

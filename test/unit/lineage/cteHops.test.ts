@@ -61,6 +61,7 @@ for (const fast of [true, false]) describe(`lineage: column hops through CTEs ($
       'raw.orders.id -> cte:a.id',
     ]);
     assert.deepEqual(reads(st), { a: ['raw.orders'], b: ['cte:a', 'raw.customers'], t: ['cte:b'], '(output)': ['cte:t'] });
+    assert.deepEqual(st.cteColumns, [{ cte: 'a', columns: ['id', 'amount'] }, { cte: 'b', columns: ['id', 'region', 'amount'] }, { cte: 't', columns: ['region', 'total', 'n'] }]);
     // The end-to-end lineage is unchanged by the hops.
     assert.deepEqual(arrows(st.columnLineage), ['raw.customers.region -> mart.region_totals.region', 'raw.orders.amount -> mart.region_totals.total']);
     assertHopsComposeToLineage(st);
@@ -86,6 +87,7 @@ for (const fast of [true, false]) describe(`lineage: column hops through CTEs ($
       SELECT id, kind FROM all_ids`);
     assert.deepEqual(arrows(st.cteLineage), ['cte:all_ids.id -> id', 'cte:all_ids.kind -> kind', 'raw.orders.id -> cte:all_ids.id', 'raw.users.user_id -> cte:all_ids.id']);
     assert.deepEqual(reads(st), { all_ids: ['raw.orders', 'raw.users'], '(output)': ['cte:all_ids'] });
+    assert.deepEqual(st.cteColumns, [{ cte: 'all_ids', columns: ['id', 'kind'] }]);
     assertHopsComposeToLineage(st);
   });
 

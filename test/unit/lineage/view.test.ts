@@ -90,6 +90,9 @@ select c.name, sum(o.amount) as revenue from orders o join customers c on c.id =
     assert.equal(byLabel.get('orders')?.kind, 'cte');
     assert.deepEqual(byLabel.get('orders')?.columns, ['id', 'customer_id', 'amount']);
     assert.deepEqual(byLabel.get('customers')?.columns, ['id', 'name']);
+    // A literal column reads no table but is still one of the CTE's columns.
+    const lit = scriptView(analyzeScript("WITH k AS (SELECT id, 'x' AS tag FROM t) SELECT id FROM k", { dialect: 'postgres' }));
+    assert.deepEqual(lit.nodes.find((n) => n.label === 'k')?.columns, ['id', 'tag']);
     const result = g.nodes.find((n) => n.kind === 'result')!;
     assert.deepEqual(result.columns, ['name', 'revenue']);
     const id = (label: string) => byLabel.get(label)!.id;
