@@ -14,7 +14,7 @@ import { throwIfAborted } from '../errors';
 import { splitStatements } from '../connections/splitter';
 import { parseDialect, type Dialect, DIALECTS } from './dialects';
 import { renderJinja } from './jinja';
-import { tokenize } from './tokens';
+import { tokenize, matchParen } from './tokens';
 import { scanTables } from './tables';
 import { traceQuery, MAX_PARSE_DEPTH } from './columns';
 import { analyzeStatement } from './analyze';
@@ -194,6 +194,35 @@ function parenDepth(sql: string): number {
   return max;
 }
 
+const EPHEMERAL_CTE = /^__dbt__cte__(.+)$/i;
+
+/**
+ * dbt inlines an ephemeral model into the compiled SQL of its consumers as `WITH __dbt__cte__<name> AS (…)`. Tracing
+ * through that CTE would skip the ephemeral model's node, so its definitions are cut out and the CTE name is then read
+ * as a reference to model.<name> (traced on its own, from its own compiled SQL).
+ */
+export function detachEphemeralCtes(sql: string, dialect: Dialect): string {
+  if (!/__dbt__cte__/i.test(sql)) return sql;
+  const t = tokenize(sql, { dialect });
+  const cuts: Array<[number, number]> = [];
+  for (let i = 1; i + 2 < t.length; i++) {
+    const prev = t[i - 1];
+    const afterWith = prev.kind === 'word' && prev.upper === 'WITH';
+    if (!(afterWith || (prev.kind === 'punct' && prev.value === ','))) continue;
+    if (!EPHEMERAL_CTE.test(t[i].value) || t[i + 1].upper !== 'AS' || t[i + 2].value !== '(') continue;
+    const close = matchParen(t, i + 2);
+    if (close >= t.length) break;
+    const next = t[close + 1];
+    if (!afterWith) cuts.push([prev.start, t[close].end]);
+    else if (next?.kind === 'punct' && next.value === ',') cuts.push([t[i].start, next.end]);
+    else cuts.push([prev.start, t[close].end]); // the only CTE: the WITH goes too
+    i = close;
+  }
+  let out = sql;
+  for (const [a, b] of cuts.reverse()) out = out.slice(0, a) + ' '.repeat(b - a) + out.slice(b);
+  return out;
+}
+
 /** The model's query: the last statement that reads data (pre-hooks and `set` statements before it carry no lineage). */
 function modelQuery(sql: string, dialect: Dialect): string | undefined {
   const ranges = splitStatements(sql, { dialect });
@@ -230,6 +259,7 @@ export async function buildColumnGraph(graph: ProjectGraph, options: ColumnGraph
   const relations = new RelationIndex();
   for (const n of graph.nodes) {
     if (n.kind === 'model' || n.kind === 'seed') relations.add(n.name, n.id);
+    if (n.kind === 'model') relations.add(`__dbt__cte__${n.name}`, n.id);
     else if (n.kind === 'source') relations.add(n.name, n.id);
   }
   const compiled = new Map<string, string>();
@@ -309,7 +339,7 @@ export async function buildColumnGraph(graph: ProjectGraph, options: ColumnGraph
     const rawKey = `${compiled.has(id) ? 'compiled' : 'file'}\u0000${dialect}\u0000${raw}`;
     let prep = cache.prepared.get(id);
     if (prep?.raw !== rawKey) {
-      const query = modelQuery(compiled.has(id) ? raw : renderJinja(raw, { thisName: node.name }).sql, dialect);
+      const query = modelQuery(compiled.has(id) ? detachEphemeralCtes(raw, dialect) : renderJinja(raw, { thisName: node.name }).sql, dialect);
       const reads = query ? scanTables(tokenize(query, { dialect })).reads.map((r) => r.name) : [];
       prep = { raw: rawKey, sql: query, sources: [...new Set(reads)] };
       cache.prepared.set(id, prep);

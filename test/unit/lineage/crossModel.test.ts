@@ -8,7 +8,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildProjectGraph } from '../../../src/core/lineage/dbt';
-import { buildColumnGraph, ColumnGraphCache, normaliseRelation, type ColumnGraph } from '../../../src/core/lineage/crossModel';
+import { buildColumnGraph, ColumnGraphCache, detachEphemeralCtes, normaliseRelation, type ColumnGraph } from '../../../src/core/lineage/crossModel';
 
 const FIX = join(__dirname, '../../fixtures/lineage');
 const ROOT = join(__dirname, '../../..');
@@ -89,6 +89,16 @@ describe('lineage: column lineage across dbt models', () => {
       'model.stg_orders.order_id -> model.customer_report.last_order_id',
     ]);
     assert.deepEqual(g.columns['source.shop.orders'], ['id', 'amount_cents', 'customer_id', 'status'], 'manifest source columns');
+    // An ephemeral model inlined as __dbt__cte__orders_enriched: the flow goes through its node, not around it.
+    assert.deepEqual(into(g, 'model.orders_enriched'), [
+      'model.stg_orders.amount -> model.orders_enriched.amount_x2',
+      'model.stg_orders.order_id -> model.orders_enriched.order_id',
+    ]);
+    assert.deepEqual(into(g, 'model.big_orders'), [
+      'model.orders_enriched.amount_x2 -> model.big_orders.doubled',
+      'model.orders_enriched.order_id -> model.big_orders.order_id',
+    ]);
+    assert.deepEqual(g.problems, []);
     // A package model with documented columns but no compiled SQL: its columns still expand a select * downstream.
     assert.deepEqual(g.columns['model.calendar'], ['date_day', 'is_weekend']);
     assert.deepEqual(into(g, 'model.days'), ['model.calendar.date_day -> model.days.date_day', 'model.calendar.is_weekend -> model.days.is_weekend']);
@@ -177,6 +187,14 @@ describe('lineage: column lineage across dbt models', () => {
   it('a folder of plain SQL scripts has no model columns', async () => {
     const g = await columnGraph('scripts');
     assert.deepEqual(g, { columns: {}, columnEdges: [], problems: [] });
+  });
+
+  it('cuts the ephemeral CTEs dbt inlines, first, middle or alone', () => {
+    const squash = (x: string) => x.replace(/\s+/g, ' ').trim();
+    assert.equal(squash(detachEphemeralCtes('with __dbt__cte__e as (select (1) as a) select a from __dbt__cte__e', 'ansi')), 'select a from __dbt__cte__e');
+    assert.equal(squash(detachEphemeralCtes('with __dbt__cte__e as (select 1 as a), x as (select a from __dbt__cte__e) select * from x', 'ansi')), 'with x as (select a from __dbt__cte__e) select * from x');
+    assert.equal(squash(detachEphemeralCtes('with x as (select 1 as a), __dbt__cte__e as (select a from x) select * from __dbt__cte__e', 'ansi')), 'with x as (select 1 as a) select * from __dbt__cte__e');
+    assert.equal(detachEphemeralCtes('select 1', 'ansi'), 'select 1');
   });
 
   it('normalises quoted relation names', () => {
