@@ -8,6 +8,7 @@
  * manifest; otherwise the model's own file is rendered with ref()/source() turned into names we map the same way.
  * Models are traced in topological order, so a `select *` from an upstream model expands to that model's outputs.
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { throwIfAborted } from '../errors';
@@ -69,6 +70,9 @@ interface ManifestNode {
   relation_name?: string;
   compiled_code?: string;
   compiled_sql?: string;
+  raw_code?: string;
+  raw_sql?: string;
+  checksum?: { name?: string; checksum?: string };
   columns?: Record<string, { name?: string }>;
 }
 
@@ -262,7 +266,7 @@ export async function buildColumnGraph(graph: ProjectGraph, options: ColumnGraph
     if (n.kind === 'model') relations.add(`__dbt__cte__${n.name}`, n.id);
     else if (n.kind === 'source') relations.add(n.name, n.id);
   }
-  const compiled = new Map<string, string>();
+  const compiled = new Map<string, { code: string; raw?: string; sha256?: string }>();
   let manifestDialect: string | undefined;
   const manifestText = await readText(join(root, 'target', 'manifest.json'));
   if (manifestText !== undefined) {
@@ -281,7 +285,9 @@ export async function buildColumnGraph(graph: ProjectGraph, options: ColumnGraph
       if (n.relation_name) relations.add(n.relation_name, id);
       if (ident) relations.add([n.database, n.schema, ident].filter(Boolean).join('.'), id);
       const code = n.compiled_code ?? n.compiled_sql;
-      if (typeof code === 'string' && code.trim() && id.startsWith('model.')) compiled.set(id, code);
+      if (typeof code === 'string' && code.trim() && id.startsWith('model.')) {
+        compiled.set(id, { code, raw: n.raw_code ?? n.raw_sql, sha256: n.checksum?.name === 'sha256' ? n.checksum.checksum : undefined });
+      }
       // Documented columns; a traced model's select list replaces them, a model without SQL keeps them for `*`.
       for (const [key, c] of Object.entries(n.columns ?? {})) declare(id).add(c.name ?? key);
     }
@@ -333,13 +339,19 @@ export async function buildColumnGraph(graph: ProjectGraph, options: ColumnGraph
   for (const id of topoOrder(models.map((n) => n.id), graph.edges)) {
     throwIfAborted(options.signal);
     const node = byId.get(id)!;
-    let raw = compiled.get(id);
-    if (raw === undefined && node.path?.toLowerCase().endsWith('.sql')) raw = await readText(join(root, node.path));
+    const fileText = node.path?.toLowerCase().endsWith('.sql') ? await readText(join(root, node.path)) : undefined;
+    // Compiled SQL is what dbt runs, but only as of the last compile: a model file edited since then wins.
+    const comp = compiled.get(id);
+    const stale = comp !== undefined && fileText !== undefined && (comp.raw !== undefined
+      ? comp.raw.replace(/\r\n/g, '\n') !== fileText.replace(/\r\n/g, '\n')
+      : comp.sha256 !== undefined && comp.sha256 !== createHash('sha256').update(fileText).digest('hex'));
+    const useCompiled = comp !== undefined && !stale;
+    const raw = useCompiled ? comp.code : fileText;
     if (raw === undefined) continue; // a package model known only from the manifest, not compiled yet
-    const rawKey = `${compiled.has(id) ? 'compiled' : 'file'}\u0000${dialect}\u0000${raw}`;
+    const rawKey = `${useCompiled ? 'compiled' : 'file'}\u0000${dialect}\u0000${raw}`;
     let prep = cache.prepared.get(id);
     if (prep?.raw !== rawKey) {
-      const query = modelQuery(compiled.has(id) ? detachEphemeralCtes(raw, dialect) : renderJinja(raw, { thisName: node.name }).sql, dialect);
+      const query = modelQuery(useCompiled ? detachEphemeralCtes(raw, dialect) : renderJinja(raw, { thisName: node.name }).sql, dialect);
       const reads = query ? scanTables(tokenize(query, { dialect })).reads.map((r) => r.name) : [];
       prep = { raw: rawKey, sql: query, sources: [...new Set(reads)] };
       cache.prepared.set(id, prep);

@@ -104,6 +104,30 @@ describe('lineage: column lineage across dbt models', () => {
     assert.deepEqual(into(g, 'model.days'), ['model.calendar.date_day -> model.days.date_day', 'model.calendar.is_weekend -> model.days.is_weekend']);
   });
 
+  it('a model file edited since the last dbt compile is traced from the file, not the stale compiled SQL', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iopsdata-crossmodel-'));
+    try {
+      cpSync(join(FIX, 'compiled'), dir, { recursive: true });
+      // stg_orders is checked against the manifest's raw_code, order_totals against its sha256 checksum.
+      writeFileSync(join(dir, 'models/stg_orders.sql'), "select id as order_id, amount_cents as amount_raw, customer_id from {{ source('shop', 'orders') }}");
+      writeFileSync(join(dir, 'models/order_totals.sql'), "select customer_id, max(order_id) as last_order from {{ ref('stg_orders') }} group by customer_id");
+      const g = await buildColumnGraph(await buildProjectGraph(dir));
+      assert.deepEqual(into(g, 'model.stg_orders'), [
+        'source.shop.orders.amount_cents -> model.stg_orders.amount_raw',
+        'source.shop.orders.customer_id -> model.stg_orders.customer_id',
+        'source.shop.orders.id -> model.stg_orders.order_id',
+      ]);
+      assert.deepEqual(into(g, 'model.order_totals'), [
+        'model.stg_orders.customer_id -> model.order_totals.customer_id',
+        'model.stg_orders.order_id -> model.order_totals.last_order',
+      ]);
+      // customer_report has no file: still its compiled SQL, which reads total (no longer produced upstream).
+      assert.ok(into(g, 'model.customer_report').includes('model.order_totals.total -> model.customer_report.total'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('expands select * through two models, and keeps * when the upstream columns are unknown', async () => {
     const g = await columnGraph('stars');
     const cols = ['id', 'email', 'created_at'];
