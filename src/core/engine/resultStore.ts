@@ -331,6 +331,12 @@ class SpilledResult implements ResultSet {
       if (pending > 0 && !this.disposed) flush();
     } catch (err) {
       this.error = err;
+      // Rows appended before the failure stay readable: the grid keeps showing what was read (nothing is lost).
+      if (pending > 0 && !this.disposed) {
+        try {
+          flush();
+        } catch {}
+      }
       throw err;
     } finally {
       await this.stream.close().catch(() => {});

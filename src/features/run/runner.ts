@@ -206,19 +206,32 @@ export class Runner {
               // Cancelled while fetching: keep what was read, run nothing after it.
               outcome.status = 'cancelled';
               outcome.error = 'Cancelled.';
-              for (let k = i + 1; k < sets.length; k++) {
-                sets[k] = { ...sets[k], status: 'cancelled', error: 'Not run: an earlier statement did not finish.' };
-                this.panel.update(sets[k]);
-              }
+              this.notRun(sets, i + 1);
               break;
             }
           } catch (err) {
-            await result?.dispose().catch(() => undefined);
             const elapsedMs = Math.round(performance.now() - t0);
             const cancelled = isCancelled(err) || ac.signal.aborted;
             const message = cancelled ? 'Cancelled.' : userMessage(err);
             this.log.warn(`Query on '${name}' ${cancelled ? 'cancelled' : 'failed'}: ${message}`);
-            this.fail(sets, i, message, cancelled ? 'cancelled' : 'error');
+            if (fetching && result && result.rowCount > 0) {
+              // It failed after rows were on screen (e.g. the connection dropped mid-fetch): keep the rows read so
+              // far, browsable and exportable, and say why the rest is missing.
+              const kept: ResultSetSummary = {
+                ...fetching,
+                fetching: undefined,
+                rowCount: result.rowCount,
+                elapsedMs,
+                truncated: true,
+                error: `Fetching stopped after ${result.rowCount.toLocaleString('en-US')} rows: ${message}`,
+              };
+              sets[i] = kept;
+              this.panel.update(kept, result);
+              this.notRun(sets, i + 1);
+            } else {
+              await result?.dispose().catch(() => undefined);
+              this.fail(sets, i, message, cancelled ? 'cancelled' : 'error');
+            }
             await this.record(plan.connectionId, name, s.text, startedAt, elapsedMs, cancelled ? 'cancelled' : 'error', undefined, message);
             outcome.status = cancelled ? 'cancelled' : 'error';
             outcome.error = message;
@@ -253,8 +266,15 @@ export class Runner {
 
   /** Marks statement i as failed and the ones after it as not run. */
   private fail(sets: ResultSetSummary[], i: number, message: string, status: 'error' | 'cancelled'): void {
-    for (let k = i; k < sets.length; k++) {
-      sets[k] = k === i ? { ...sets[k], status, error: message } : { ...sets[k], status: 'cancelled', error: 'Not run: an earlier statement did not finish.' };
+    sets[i] = { ...sets[i], status, error: message };
+    this.panel.update(sets[i]);
+    this.notRun(sets, i + 1);
+  }
+
+  /** Statements from `from` on were not run because an earlier one did not finish. */
+  private notRun(sets: ResultSetSummary[], from: number): void {
+    for (let k = from; k < sets.length; k++) {
+      sets[k] = { ...sets[k], status: 'cancelled', error: 'Not run: an earlier statement did not finish.' };
       this.panel.update(sets[k]);
     }
   }

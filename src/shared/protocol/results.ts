@@ -31,7 +31,7 @@ export interface ResultSetSummary {
   elapsedMs: number;
   /** Rows are still streaming into the store: the grid already pages through what is there. */
   fetching?: boolean;
-  /** Reading stopped before the end (cancelled while fetching): rowCount is what was kept. */
+  /** Reading stopped before the end (cancelled, or failed with `error`, while fetching): rowCount is what was kept. */
   truncated?: boolean;
   /** DML statements: rows changed. */
   affectedRows?: number;

@@ -295,6 +295,40 @@ describe('run feature: timeout, cancel, dropped connection, write confirmation (
     assert.notEqual(again.lastResult?.rows[0][0], backend.pid);
   });
 
+  it('a connection dropped while rows stream in keeps the rows already read, says why the rest is missing, and reconnects', async function () {
+    if (!pg) this.skip();
+    // Fast first batches, then slow ones: the drop lands while the result is streaming into the grid.
+    const running = run('itest-pgrun', 'SELECT g, pg_sleep(CASE WHEN g > 20000 THEN 0.01 ELSE 0 END) AS pause FROM generate_series(1, 1000000) g');
+    const streaming = await waitFor(
+      'rows to stream in',
+      async () => (await state()).sets[0] as State['sets'][number] & { fetching?: boolean },
+      (s) => !!s && s.fetching === true && s.rowCount >= 10_000,
+      30_000,
+    );
+    assert.equal(streaming.status, 'ok');
+    const [backend] = await activeBackends();
+    await admin!.query('select pg_terminate_backend($1)', [backend.pid]);
+    const outcome = await running;
+    assert.equal(outcome.status, 'error');
+    assert.match(outcome.error ?? '', /connection to ITest PG run was lost/);
+    const kept = (await state()).sets[0] as State['sets'][number] & { truncated?: boolean; fetching?: boolean };
+    assert.equal(kept.status, 'ok', 'the set keeps its rows instead of becoming an error');
+    assert.equal(kept.truncated, true);
+    assert.equal(kept.fetching, undefined);
+    assert.ok(kept.rowCount >= 10_000 && kept.rowCount < 1_000_000, String(kept.rowCount));
+    assert.match(kept.error ?? '', /^Fetching stopped after [\d,]+ rows: The connection to ITest PG run was lost/);
+    // The kept rows are the real ones, in order, and the whole of them exports.
+    const out = path.join(ws, 'itest-dropped.csv');
+    const written = (await vscode.commands.executeCommand('iopsdata.results.export', 'csv', kept.id, out)) as string;
+    const lines = fs.readFileSync(written, 'utf8').trim().split('\n');
+    assert.equal(lines.length, kept.rowCount + 1);
+    assert.equal(lines[kept.rowCount].split(',')[0], String(kept.rowCount));
+    assert.equal((await state()).history[0].status, 'error');
+    const again = await run('itest-pgrun', 'SELECT pg_backend_pid() AS pid');
+    assert.equal(again.status, 'ok', again.error);
+    assert.notEqual(again.lastResult?.rows[0][0], backend.pid);
+  });
+
   it('asks before a write on an "Allow writes" connection, naming the statement kinds; No changes nothing', async () => {
     await vscode.commands.executeCommand('iopsdata.run.scriptConfirmationsForTests', [false]);
     const refused = await run('itest-writable', 'DELETE FROM orders WHERE id = 1');

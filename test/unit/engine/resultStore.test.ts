@@ -199,5 +199,22 @@ describe('result store (spill + paging + export)', function () {
       assert.deepEqual((await conn.query('select 5')).rows, [[5]]);
       await rs.dispose();
     });
+
+    it('a connection dropped while spilling fails done, and every row read before it stays readable and exportable', async () => {
+      const rs = await store.open(conn, `select g, pg_sleep(case when g > 20000 then 0.01 else 0 end) from generate_series(1, 1000000) g`, { batchSize: 5000 });
+      const until = Date.now() + 30_000;
+      while (rs.rowCount < 20_000 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      pg.psql(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'iOpsData' and state = 'active'`);
+      await assert.rejects(rs.done, (e: Error) => /connection|terminat/i.test(e.message));
+      assert.equal(rs.complete, true);
+      const n = rs.rowCount;
+      assert.ok(n >= 20_000 && n < 1_000_000, String(n));
+      // Rows are in order and none is missing or counted twice: the last one is g = n.
+      assert.deepEqual((await rs.page(n - 2, 10)).rows.map((r) => r[0]), [n - 1, n]);
+      const csv = join(dir, 'dropped.csv');
+      assert.deepEqual(await rs.exportTo(csv, 'csv'), { rows: n });
+      assert.deepEqual((await duck.query(`select count(*), max(g) from read_csv('${csv}')`)).rows, [[n, n]]);
+      await rs.dispose();
+    });
   });
 });

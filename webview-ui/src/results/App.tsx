@@ -136,6 +136,12 @@ export function App() {
             {active.error ?? STATUS_TEXT[active.status]}
           </div>
         )}
+        {active.status === 'ok' && active.error && (
+          // Rows were read before the failure: they stay below, the banner says why the rest is missing.
+          <div className="warning-banner" role="alert">
+            {active.error}
+          </div>
+        )}
         {active.status === 'ok' && active.columns.length === 0 && (
           <div className="muted pad">
             {(active.statementType ?? 'Statement').toUpperCase()} done
@@ -163,7 +169,7 @@ export function App() {
               ? `fetching… ${formatCount(active.rowCount)} rows`
               : view.filter && total !== undefined
                 ? `${formatCount(total)} of ${formatCount(active.rowCount)} rows`
-                : `${formatCount(active.rowCount)} row${active.rowCount === 1 ? '' : 's'}${active.truncated ? ' (fetch cancelled, rows so far)' : ''}`
+                : `${formatCount(active.rowCount)} row${active.rowCount === 1 ? '' : 's'}${active.truncated ? (active.error ? ' (fetch stopped, rows so far)' : ' (fetch cancelled, rows so far)') : ''}`
             : STATUS_TEXT[active.status]}
         </span>
         <span>{formatMs(active.elapsedMs)}</span>
