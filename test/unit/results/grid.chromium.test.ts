@@ -174,6 +174,14 @@ describe('results grid in Chromium', function () {
       // A fetch cancelled part-way keeps its rows and says so.
       await page.evaluate(`window.postMessage({ type: 'results/set', set: ${JSON.stringify({ ...set, rowCount: 5000, fetching: false, truncated: true })} }, '*')`);
       await page.waitForFunction(() => /5,000 rows \(fetch cancelled/.test(document.querySelector('.rfooter')!.textContent ?? ''));
+      assert.equal(await page.$('[role=alert]'), null, 'a cancel by the user needs no banner');
+      // A fetch that failed part-way (connection lost) keeps its rows too, with a banner saying why (as text).
+      const why = 'Fetching stopped after 5,000 rows: The connection to <b>Test</b> was lost.';
+      await page.evaluate(`window.postMessage({ type: 'results/set', set: ${JSON.stringify({ ...set, rowCount: 5000, fetching: false, truncated: true, error: why })} }, '*')`);
+      await page.waitForFunction(() => /5,000 rows \(fetch stopped/.test(document.querySelector('.rfooter')!.textContent ?? ''));
+      assert.equal(await page.$eval('.warning-banner[role=alert]', (b) => b.textContent), why);
+      assert.equal(await page.$('.warning-banner b'), null);
+      assert.equal(await page.$eval('.grow[aria-rowindex="5001"] [role=gridcell]', (c) => c.textContent), String(4999 * 31), 'the rows stay on screen');
     } finally {
       await page.close();
       cleanup();
