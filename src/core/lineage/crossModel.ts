@@ -187,6 +187,9 @@ function splitRef(ref: string): [string, string] | undefined {
  */
 const ONE_PARSE_CHARS = 20_000;
 
+/** Model files read at once. */
+const FILE_CONCURRENCY = 32;
+
 function parenDepth(sql: string): number {
   let depth = 0;
   let max = 0;
@@ -336,10 +339,22 @@ export async function buildColumnGraph(graph: ProjectGraph, options: ColumnGraph
 
   const models = graph.nodes.filter((n) => n.kind === 'model');
   const byId = new Map(models.map((n) => [n.id, n]));
+  // Model files read up front, a bounded number at a time, so the reads overlap instead of queueing one by one.
+  const texts = new Map<string, string | undefined>();
+  const paths = models.filter((n) => n.path?.toLowerCase().endsWith('.sql')).map((n) => [n.id, n.path!] as const);
+  let nextPath = 0;
+  const reader = async () => {
+    while (nextPath < paths.length) {
+      throwIfAborted(options.signal);
+      const [id, path] = paths[nextPath++];
+      texts.set(id, await readText(join(root, path)));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(FILE_CONCURRENCY, paths.length) }, reader));
   for (const id of topoOrder(models.map((n) => n.id), graph.edges)) {
     throwIfAborted(options.signal);
     const node = byId.get(id)!;
-    const fileText = node.path?.toLowerCase().endsWith('.sql') ? await readText(join(root, node.path)) : undefined;
+    const fileText = texts.get(id);
     // Compiled SQL is what dbt runs, but only as of the last compile: a model file edited since then wins.
     const comp = compiled.get(id);
     const stale = comp !== undefined && fileText !== undefined && (comp.raw !== undefined
