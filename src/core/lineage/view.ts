@@ -3,6 +3,7 @@
  * targets, paths), CTEs and query results as nodes with their columns; table-flow and column-flow edges. Pure data,
  * shared by the VS Code feature and tests.
  */
+import type { ColumnGraph } from './crossModel';
 import type { ProjectGraph } from './dbt';
 import type { ScriptLineage, StatementLineage } from './types';
 
@@ -150,13 +151,28 @@ export function describe(st: StatementLineage): string {
   return parts.join(' ') + (extra.length ? ` (${extra.join('; ')})` : '');
 }
 
-/** The dbt model DAG as a view graph (ids kept: `model.x`, `source.s.t`, `seed.x`). */
-export function projectView(graph: ProjectGraph, focus?: string): ViewGraph {
+/**
+ * The dbt model DAG as a view graph (ids kept: `model.x`, `source.s.t`, `seed.x`); with `columns` (crossModel's
+ * buildColumnGraph), each node lists its columns and column flows run across models.
+ */
+export function projectView(graph: ProjectGraph, focus?: string, columns?: ColumnGraph): ViewGraph {
+  const known = new Set(graph.nodes.map((n) => n.id));
+  const columnEdges: ViewEdge[] = [];
+  for (const e of columns?.columnEdges ?? []) {
+    const [from, fromColumn] = splitColumnRef(e.from);
+    const [to, toColumn] = splitColumnRef(e.to);
+    if (from && to && known.has(from) && known.has(to)) columnEdges.push({ from, to, fromColumn, toColumn });
+  }
+  const summary = [`${graph.nodes.length} nodes, ${graph.edges.length} edges`];
+  if (columns) summary.push(`${columnEdges.length} column flow${columnEdges.length === 1 ? '' : 's'} across models`);
   return {
-    nodes: graph.nodes.map((n) => ({ id: n.id, kind: n.kind, label: n.name, columns: [], ...(n.path ? { path: n.path } : {}) })),
-    edges: graph.edges.map((e) => ({ from: e.from, to: e.to })),
+    nodes: graph.nodes.map((n) => ({ id: n.id, kind: n.kind, label: n.name, columns: columns?.columns[n.id] ?? [], ...(n.path ? { path: n.path } : {}) })),
+    edges: [...graph.edges.map((e) => ({ from: e.from, to: e.to })), ...columnEdges],
     focus,
-    summary: [`${graph.nodes.length} nodes, ${graph.edges.length} edges`],
-    problems: graph.problems.map((p) => `${p.path}: ${p.message}`),
+    summary,
+    problems: [
+      ...graph.problems.map((p) => `${p.path}: ${p.message}`),
+      ...(columns?.problems ?? []).map((p) => `${p.node}: columns traced only partly: ${p.message}`),
+    ],
   };
 }

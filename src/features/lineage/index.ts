@@ -13,11 +13,13 @@ import { definitionOffset } from './definition';
 import type { ScriptLineage, StatementLineage } from '../../core/lineage';
 import type { ViewGraph } from '../../core/lineage/view';
 import type { ProjectGraph, ProjectGraphCache } from '../../core/lineage/dbt';
+import type { ColumnGraphCache } from '../../core/lineage/crossModel';
 
 // The engine (and node-sql-parser behind it) loads on first use, not at activation.
 const engine = () => require('../../core/lineage') as typeof import('../../core/lineage');
 const views = () => require('../../core/lineage/view') as typeof import('../../core/lineage/view');
 const dbt = () => require('../../core/lineage/dbt') as typeof import('../../core/lineage/dbt');
+const crossModel = () => require('../../core/lineage/crossModel') as typeof import('../../core/lineage/crossModel');
 
 function dialectFor(): string {
   return vscode.workspace.getConfiguration('iopsdata.lineage').get<string>('dialect') || 'ansi';
@@ -99,7 +101,7 @@ export function registerLineage(fc: FeatureContext): void {
   const diagnostics = vscode.languages.createDiagnosticCollection('iopsdata-lineage');
   const codeLensChanged = new vscode.EventEmitter<void>();
   let dbtState:
-    | { root: string; cache: ProjectGraphCache; focus?: string; watcher: vscode.FileSystemWatcher; timer?: NodeJS.Timeout; onChange?: (uri: vscode.Uri) => void }
+    | { root: string; cache: ProjectGraphCache; columnCache: ColumnGraphCache; focus?: string; watcher: vscode.FileSystemWatcher; timer?: NodeJS.Timeout; onChange?: (uri: vscode.Uri) => void }
     | undefined;
   /**
    * Saves, creates, deletes and renames done in VS Code also redraw the DAG: they do not depend on the file watcher,
@@ -179,8 +181,16 @@ export function registerLineage(fc: FeatureContext): void {
   };
 
   const buildDag = async (root: string, focus?: string): Promise<{ project: ProjectGraph; graph: ViewGraph }> => {
-    const project = await dbt().buildProjectGraph(root, { cache: dbtState?.cache });
-    return { project, graph: views().projectView(project, focus) };
+    const state = dbtState?.root === root ? dbtState : undefined;
+    const project = await dbt().buildProjectGraph(root, { cache: state?.cache });
+    // Column flows across models are a bonus on top of the model DAG: if tracing fails, the DAG still shows.
+    const columns = await crossModel()
+      .buildColumnGraph(project, { cache: state?.columnCache })
+      .catch((err: unknown) => {
+        fc.log.warn(`lineage: column flows across dbt models failed: ${(err as Error).message}`);
+        return undefined;
+      });
+    return { project, graph: views().projectView(project, focus, columns) };
   };
 
   const showDbtDag = async (arg?: unknown): Promise<{ project: ProjectGraph; graph: ViewGraph } | undefined> => {
@@ -195,7 +205,7 @@ export function registerLineage(fc: FeatureContext): void {
     if (!dbtState || dbtState.root !== root) {
       dbtState?.watcher.dispose();
       const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(root, '**/*.{sql,yml,yaml,csv,json}'));
-      dbtState = { root, cache: new (dbt().ProjectGraphCache)(), focus, watcher };
+      dbtState = { root, cache: new (dbt().ProjectGraphCache)(), columnCache: new (crossModel().ColumnGraphCache)(), focus, watcher };
       const state = dbtState;
       const onChange = (uri: vscode.Uri) => {
         fc.log.debug(`lineage: dbt project file changed: ${uri.fsPath}`);

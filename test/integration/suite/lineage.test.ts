@@ -87,9 +87,16 @@ describe('lineage in the extension host', function () {
 
   it('builds the dbt model DAG for a project in the workspace', async () => {
     const model = vscode.Uri.file(path.join(root, 'lineage-it/jaffle/models/marts/orders.sql'));
-    const r = (await vscode.commands.executeCommand('iopsdata.lineage.showDbtDag', model)) as { graph: { focus?: string; edges: Array<{ from: string; to: string }> } };
+    type Dag = { graph: { focus?: string; nodes: Array<{ id: string; columns: string[] }>; edges: Array<{ from: string; to: string; fromColumn?: string; toColumn?: string }> } };
+    const r = (await vscode.commands.executeCommand('iopsdata.lineage.showDbtDag', model)) as Dag;
     assert.equal(r.graph.focus, 'model.orders');
     assert.ok(r.graph.edges.some((e) => e.from === 'seed.status_labels' && e.to === 'model.orders'));
+    // Column flows across models (orders.sql: o.order_id from stg_orders, max(s.label) as status_label from the seed).
+    const flow = (from: string, fromColumn: string, to: string, toColumn: string) =>
+      r.graph.edges.some((e) => e.from === from && e.fromColumn === fromColumn && e.to === to && e.toColumn === toColumn);
+    assert.ok(flow('model.stg_orders', 'order_id', 'model.orders', 'order_id'));
+    assert.ok(flow('seed.status_labels', 'label', 'model.orders', 'status_label'));
+    assert.ok(r.graph.nodes.find((n) => n.id === 'model.orders')?.columns.includes('status_label'));
   });
 
   it('redraws the open dbt DAG when a model is created, edited and deleted in VS Code', async () => {

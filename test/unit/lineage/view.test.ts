@@ -1,7 +1,10 @@
 /** The graph the lineage webview draws, built from analysis results. */
 import { strict as assert } from 'node:assert';
 import { analyzeScript } from '../../../src/core/lineage';
-import { scriptView, describe as describeStatement, splitColumnRef } from '../../../src/core/lineage/view';
+import { join } from 'node:path';
+import { scriptView, projectView, describe as describeStatement, splitColumnRef } from '../../../src/core/lineage/view';
+import { buildProjectGraph } from '../../../src/core/lineage/dbt';
+import { buildColumnGraph } from '../../../src/core/lineage/crossModel';
 
 describe('lineage: view graph', () => {
   const script = analyzeScript(
@@ -100,6 +103,29 @@ select c.name, sum(o.amount) as revenue from orders o join customers c on c.id =
     assert.ok(g.edges.some((e) => e.from === id('orders') && e.to === result.id && e.fromColumn === 'amount' && e.toColumn === 'revenue'));
     assert.ok(g.edges.some((e) => e.from === id('crm.customers') && e.to === id('customers') && !e.fromColumn));
     assert.ok(!g.edges.some((e) => e.from === id('stg_orders') && e.to === result.id));
+  });
+
+  it('the dbt DAG with column flows: nodes list their columns, column edges run across models', async () => {
+    const project = await buildProjectGraph(join(__dirname, '../../fixtures/lineage/jaffle'));
+    const plain = projectView(project, 'model.stg_orders');
+    assert.ok(plain.nodes.every((n) => n.columns.length === 0), 'without a column graph the DAG is tables only');
+    assert.ok(plain.edges.every((e) => e.fromColumn === undefined));
+    const g = projectView(project, 'model.stg_orders', await buildColumnGraph(project));
+    const node = (id: string) => g.nodes.find((n) => n.id === id)!;
+    // stg_orders.sql renames id → order_id and user_id → customer_id and keeps order_date and status.
+    assert.deepEqual(node('model.stg_orders').columns, ['order_id', 'customer_id', 'order_date', 'status']);
+    const flows = g.edges.filter((e) => e.to === 'model.stg_orders' && e.toColumn).map((e) => `${e.from}.${e.fromColumn} -> ${e.toColumn}`).sort();
+    assert.deepEqual(flows, [
+      'source.raw.orders.id -> order_id',
+      'source.raw.orders.order_date -> order_date',
+      'source.raw.orders.status -> status',
+      'source.raw.orders.user_id -> customer_id',
+    ]);
+    // The model-level edges are still there, and every column edge joins two nodes of the DAG.
+    assert.ok(g.edges.some((e) => e.from === 'source.raw.orders' && e.to === 'model.stg_orders' && !e.fromColumn));
+    const ids = new Set(g.nodes.map((n) => n.id));
+    assert.ok(g.edges.every((e) => ids.has(e.from) && ids.has(e.to)));
+    assert.match(g.summary[1], /^\d+ column flows across models$/);
   });
 
   it('splits column references at the last dot', () => {
