@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeScript, clearParseCache } from '../../src/core/lineage';
 import { buildProjectGraph, ProjectGraphCache } from '../../src/core/lineage/dbt';
+import { buildColumnGraph, ColumnGraphCache } from '../../src/core/lineage/crossModel';
 import { setFastSelect } from '../../src/core/lineage/columns';
 import type { BenchReport } from './report';
 
@@ -126,6 +127,24 @@ export async function run(report: BenchReport): Promise<void> {
     report.record('1,000-model graph after one edit: files re-analysed', reanalysed);
     report.target('1,000-model graph after editing one model median', warm.medianMs, 2000);
     report.record('incremental / cold graph build', warm.medianMs / graphCold.medianMs, 'ratio');
+
+    // Column lineage across the 1,000 models (what the dbt DAG panel draws), against the graph it builds on.
+    const graph = await buildProjectGraph(dir, { cache: new ProjectGraphCache() });
+    let columnEdges = 0;
+    const columnsCold = await report.measure('1,000-model column lineage across models (cold)', async () => {
+      columnEdges = (await buildColumnGraph(graph, { cache: new ColumnGraphCache() })).columnEdges.length;
+    }, { iterations: 5 });
+    report.record('1,000-model column lineage: column edges', columnEdges);
+    report.record('column lineage / graph build (cold)', columnsCold.medianMs / graphCold.medianMs, 'ratio');
+    report.target('1,000-model column lineage across models (cold) median', columnsCold.medianMs, 2000);
+    const columnCache = new ColumnGraphCache();
+    await buildColumnGraph(graph, { cache: columnCache });
+    const columnsWarm = await report.measure('1,000-model column lineage after editing one model (cached)', async () => {
+      writeFileSync(file, `select id, v from {{ ref('m${++i}') }}`);
+      utimesSync(file, new Date(), new Date(Date.now() + i * 1000));
+      await buildColumnGraph(await buildProjectGraph(dir, { cache }), { cache: columnCache });
+    }, { iterations: 5 });
+    report.record('column lineage incremental / cold', columnsWarm.medianMs / columnsCold.medianMs, 'ratio');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
