@@ -13,6 +13,7 @@ export interface CellDisplay {
 }
 
 const MIDNIGHT_UTC = /^(\d{4}-\d{2}-\d{2})T00:00:00(?:\.0+)?Z$/;
+const DECIMAL_SCALE = /^(?:decimal|numeric|number)\s*\(\s*\d+\s*,\s*(\d+)\s*\)$/i;
 const ISO_TIMESTAMP = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2}(?:\.\d+)?)(Z|[+-]\d{2}:?\d{2})?$/;
 
 export function formatCell(value: ResultCell | undefined, kind: ResultColumnKind, type = ''): CellDisplay {
@@ -20,6 +21,9 @@ export function formatCell(value: ResultCell | undefined, kind: ResultColumnKind
   if (value === null) return { text: 'NULL', className: 'cell null' };
   if (typeof value === 'boolean') return { text: value ? 'true' : 'false', className: 'cell bool' };
   if (typeof value === 'number') {
+    // A decimal column shows its declared scale (232275.40, not 232275.4), as the database itself prints it.
+    const scale = DECIMAL_SCALE.exec(type)?.[1];
+    if (scale !== undefined && Number.isFinite(value) && Math.abs(value) < 1e15) return { text: value.toFixed(Math.min(20, Number(scale))), className: 'cell num' };
     return { text: Number.isInteger(value) ? String(value) : formatFloat(value), className: 'cell num' };
   }
   // Strings: big integers and decimals arrive as strings to keep precision; they still align right.
