@@ -23,6 +23,7 @@ import type { DuckDbConfig } from './config';
 import { abortable, collect, planScript, runScript, type PlannedStatement } from './script';
 import { jsonValue } from './values';
 import type { CatalogColumn, CatalogSchema, CatalogTable, ColumnInfo, Connection, QueryOptions, QueryResult, RowStream, StreamOptions } from './types';
+import { catalogColumns, quoteIdent } from './catalog';
 
 type DuckApi = typeof import('@duckdb/node-api');
 const duck = (): DuckApi => require('@duckdb/node-api');
@@ -260,17 +261,11 @@ export class DuckDbConnection implements Connection {
         order by c.column_index`,
       { signal },
     );
-    return r.rows.map(([name, type, nullable, pk, comment]) => ({
-      name: String(name),
-      type: String(type),
-      nullable: Boolean(nullable),
-      primaryKey: Boolean(pk),
-      ...(comment ? { comment: String(comment) } : {}),
-    }));
+    return catalogColumns(r.rows);
   }
 
   quoteIdent(name: string): string {
-    return `"${name.replace(/"/g, '""')}"`;
+    return quoteIdent(name);
   }
 
   async close(): Promise<void> {

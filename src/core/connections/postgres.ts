@@ -15,6 +15,7 @@ import { abortable, collect, planScript, runScript, type PlannedStatement } from
 import type { SshTunnel } from './sshTunnel';
 import { decimalJson, isoTimestamp, jsonValue } from './values';
 import type { CatalogColumn, CatalogSchema, CatalogTable, ColumnInfo, Connection, QueryOptions, QueryResult, RowStream, StreamOptions } from './types';
+import { catalogColumns, quoteIdent } from './catalog';
 
 /** Names for the common type OIDs; others are looked up in pg_type once per connection. */
 const TYPE_NAMES: Record<number, string> = {
@@ -408,17 +409,11 @@ export class PostgresConnection implements Connection {
         order by a.attnum`,
       { signal },
     );
-    return r.rows.map(([name, type, nullable, pk, comment]) => ({
-      name: String(name),
-      type: String(type),
-      nullable: Boolean(nullable),
-      primaryKey: Boolean(pk),
-      ...(comment ? { comment: String(comment) } : {}),
-    }));
+    return catalogColumns(r.rows);
   }
 
   quoteIdent(name: string): string {
-    return `"${name.replace(/"/g, '""')}"`;
+    return quoteIdent(name);
   }
 
   /** The backend process id of the live session (tests use it to check cancel/terminate on the server). */

@@ -12,6 +12,7 @@ import type { ConnectionSecrets, SnowflakeConfig } from './config';
 import { collect, planScript, runScript, type PlannedStatement } from './script';
 import { bigintJson, decimalJson, jsonValue } from './values';
 import type { CatalogColumn, CatalogSchema, CatalogTable, ColumnInfo, Connection, QueryOptions, QueryResult, RowStream, StreamOptions } from './types';
+import { quoteIdent } from './catalog';
 
 let configured = false;
 
@@ -280,7 +281,7 @@ export class SnowflakeConnection implements Connection {
   }
 
   quoteIdent(name: string): string {
-    return `"${name.replace(/"/g, '""')}"`;
+    return quoteIdent(name);
   }
 
   async close(): Promise<void> {

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { FeatureContext } from '../context';
+import { commandHelpers } from '../commands';
 import type { ConnectionsApi } from './api';
 import { ConnectionStore, type DefinitionScope } from './store';
 import { ConnectionPool } from './pool';
@@ -121,18 +122,7 @@ export function registerConnections(fc: FeatureContext): ConnectionsApi {
     return result.definition.id;
   };
 
-  const register = (command: string, fn: (...args: any[]) => unknown) => extension.subscriptions.push(vscode.commands.registerCommand(command, fn));
-  const guard =
-    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R | undefined> => {
-      try {
-        return await fn(...args);
-      } catch (err) {
-        log.error(err instanceof Error ? err : String(err));
-        void vscode.window.showErrorMessage(userMessage(err));
-        return undefined;
-      }
-    };
+  const { register, guard } = commandHelpers(fc);
 
   register('iopsdata.connections.add', guard((arg?: AddConnectionArgs) => addConnection(arg)));
   if (extension.extensionMode === vscode.ExtensionMode.Test) {

@@ -5,11 +5,12 @@
  */
 import * as vscode from 'vscode';
 import type { FeatureContext } from '../context';
+import { commandHelpers } from '../commands';
 import type { ConnectionsApi, TableNodeRef } from '../connections/api';
 import type { RunApi } from './api';
 import { splitStatements, statementAt } from '../../core/connections/splitter';
 import { queryFileSql } from '../../core/connections/dataFiles';
-import { UserError, userMessage } from '../../core/errors';
+import { UserError } from '../../core/errors';
 import { sqlLabel } from '../../core/run/history';
 import { RunCodeLensProvider } from './codeLens';
 import { HistoryStore, HistoryTreeProvider, type HistoryNode } from './history';
@@ -49,18 +50,7 @@ export function registerRun(fc: FeatureContext, connections: ConnectionsApi): Ru
     return runner.run({ connectionId, statements, document });
   };
 
-  const register = (command: string, fn: (...args: any[]) => unknown) => extension.subscriptions.push(vscode.commands.registerCommand(command, fn));
-  const guard =
-    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R | undefined> => {
-      try {
-        return await fn(...args);
-      } catch (err) {
-        log.error(err instanceof Error ? err : String(err));
-        void vscode.window.showErrorMessage(userMessage(err));
-        return undefined;
-      }
-    };
+  const { register, guard } = commandHelpers(fc);
 
   // From a CodeLens: (uri, start, end). Without arguments: the statement under the cursor.
   register(
