@@ -1,48 +1,25 @@
 /**
- * Opens the real results webview bundle (dist/webview/results.js) in headless Chromium with a fake host: the page's
+ * Opens the real results webview bundle (built fresh from webview-ui/src/results) in headless Chromium with a fake host: the page's
  * acquireVsCodeApi() answers `results/requestPage` from generated or given rows, like the extension host does from
  * its DuckDB store. Used by the grid UI test and the grid scrolling benchmark.
  */
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import type { ResultSetSummary } from '../../src/shared/protocol/results';
+import { buildWebviewBundle } from './webviewPage';
 
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-const ROOT = resolve(__dirname, '..', '..');
-
-let bundleDir: Promise<string> | undefined;
+export { CHROMIUM_ARGS, launchChromium } from './webviewPage';
 
 /**
- * Builds the results bundle from the current sources into a private temp dir, once per process: a stale
- * dist/webview (or another session's `npm run build` running at the same time) never decides what is tested.
+ * The results bundle built from the current sources (webviewPage's buildWebviewBundle): a stale dist/webview (or
+ * another session's `npm run build` running at the same time) never decides what is tested.
  */
 export async function ensureResultsBundle(): Promise<string> {
   // A prebuilt bundle (results.js + results.css), e.g. an older commit's, to compare benches before/after a change.
-  if (process.env.IOPSDATA_RESULTS_BUNDLE_DIR) return process.env.IOPSDATA_RESULTS_BUNDLE_DIR;
-  bundleDir ??= (async () => {
-    const out = mkdtempSync(join(tmpdir(), 'iopsdata-results-bundle-'));
-    process.once('exit', () => rmSync(out, { recursive: true, force: true }));
-    const esbuild = await import('esbuild');
-    await esbuild.build({
-      entryPoints: { results: join(ROOT, 'webview-ui/src/results/main.tsx') },
-      outdir: out,
-      bundle: true,
-      minify: true,
-      platform: 'browser',
-      format: 'iife',
-      target: 'es2022',
-      jsx: 'automatic',
-      loader: { '.css': 'css', '.svg': 'text' },
-      define: { 'process.env.NODE_ENV': '"production"' },
-      logLevel: 'silent',
-    });
-    return out;
-  })();
-  return bundleDir;
+  return process.env.IOPSDATA_RESULTS_BUNDLE_DIR || buildWebviewBundle('results');
 }
 
 export interface FakeHostData {
@@ -57,11 +34,6 @@ export interface FakeHostData {
   /** Milliseconds the fake host waits before answering, like a round trip to the extension host. */
   latencyMs?: number;
   pageSize?: number;
-}
-
-export async function launchChromium(): Promise<Browser> {
-  const { chromium } = await import('playwright-core');
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
 /** Opens a page running the results app against the fake host; resolves once the grid shows. */

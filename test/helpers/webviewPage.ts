@@ -16,6 +16,15 @@ import { renderWebviewHtml } from '../../src/webviews/html';
 const ROOT = resolve(__dirname, '..', '..');
 const bundles = new Map<string, Promise<string>>();
 
+/** Flags this machine's closed network needs (no background fetches, no QUIC); see the env notes on Chromium. */
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** Debian's headless Chromium (or CHROMIUM_PATH), as every webview test and bench drives it. */
+export async function launchChromium(): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
 /** Builds webview-ui/src/<app>/main.tsx once per process (production mode, like the packaged extension). */
 export function buildWebviewBundle(app: string): Promise<string> {
   let p = bundles.get(app);
@@ -28,6 +37,7 @@ export function buildWebviewBundle(app: string): Promise<string> {
         entryPoints: { [app]: join(ROOT, `webview-ui/src/${app}/main.tsx`) },
         outdir: out,
         bundle: true,
+        minify: true,
         platform: 'browser',
         format: 'iife',
         target: 'es2022',

@@ -9,12 +9,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { launchChromium } from '../../helpers/webviewPage';
 import type { Browser } from 'playwright-core';
 import { renderWebviewHtml } from '../../../src/webviews/html';
 import type { AskStateMessage, AskTurn } from '../../../src/shared/protocol/ask';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const XSS = '<img src=x onerror="window.__pwned=1">';
 
 describe('Ask view webview (headless Chromium, real bundle and CSP)', function () {
@@ -45,8 +45,7 @@ describe('Ask view webview (headless Chromium, real bundle and CSP)', function (
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

@@ -10,12 +10,11 @@ import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { renderWebviewHtml } from '../../../src/webviews/html';
-import { buildWebviewBundle } from '../../helpers/webviewPage';
+import { buildWebviewBundle, launchChromium } from '../../helpers/webviewPage';
 import type { ChartsInitialState, ChartSpec, ExportChartMessage } from '../../../src/shared/protocol';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const SHOTS = join(ROOT, 'test-results', 'screenshots');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 // What VS Code puts on <html style> and <body class> for Dark Modern.
 const DARK_VARS: Record<string, string> = {
@@ -171,8 +170,7 @@ describe('charts webview in Chromium (real CSP)', function () {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     mkdirSync(SHOTS, { recursive: true });
   });
 

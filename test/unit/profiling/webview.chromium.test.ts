@@ -11,13 +11,12 @@ import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { renderWebviewHtml } from '../../../src/webviews/html';
-import { buildWebviewBundle } from '../../helpers/webviewPage';
+import { buildWebviewBundle, launchChromium } from '../../helpers/webviewPage';
 import { profileFile, PHASE_LABELS, type FileProfile } from '../../../src/core/profiling';
 import type { ProfileInitialState, ProfileToWebview } from '../../../src/shared/protocol/profile';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const SHOTS = join(ROOT, 'test-results', 'screenshots');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const SCRIPT_NAME = '<script>window.__xss = "name"</script>';
 const IMG_NAME = '<img src=x onerror="window.__xss = \'img\'">';
@@ -61,8 +60,7 @@ describe('profile webview in Chromium', function () {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
   after(async () => {
