@@ -108,6 +108,8 @@ export class ConnectionsTreeProvider implements vscode.TreeDataProvider<Connecti
 
   setFilter(text: string): void {
     this.filterText = text.trim();
+    // The file list is capped: search again so a matching file past the cap is found (tables filter in memory).
+    this.cache.delete(`c:${WORKSPACE_FILES_ID}`);
     this.emitter.fire(undefined);
   }
 
@@ -228,7 +230,7 @@ export class ConnectionsTreeProvider implements vscode.TreeDataProvider<Connecti
   /** The Workspace files connection lists files, not schemas: its in-memory database has no tables of its own. */
   private async loadFiles(): Promise<ConnectionsTreeNode[]> {
     if (!vscode.workspace.workspaceFolders?.length) return [{ type: 'message', key: 'files:nofolder', text: 'Open a folder to list its CSV, Parquet and JSON files' }];
-    const { files, capped } = await this.dataFiles.list();
+    const { files, capped } = await this.dataFiles.list(undefined, this.filterText);
     const nodes: ConnectionsTreeNode[] = files.map((f) => ({ type: 'file', connectionId: WORKSPACE_FILES_ID, ...f }));
     if (!files.length) nodes.push({ type: 'message', key: 'files:none', text: "No CSV, Parquet or JSON files — query any file by path, e.g. SELECT * FROM 'data.csv'" });
     if (capped) nodes.push({ type: 'message', key: 'files:capped', text: `Showing the first ${MAX_LISTED_FILES} data files; query others by path` });

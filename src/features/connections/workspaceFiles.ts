@@ -9,6 +9,8 @@ import { dataFileGlob, excludeGlob, sqlPathFor } from '../../core/connections/da
 
 /** How many files the tree lists at most; past that it says so and the filter narrows the search. */
 export const MAX_LISTED_FILES = 1000;
+/** With a filter, how many files are searched for matches (so a file past the first 1,000 can still be found). */
+const MAX_SEARCHED_WITH_FILTER = 50_000;
 
 export interface DataFile {
   uri: vscode.Uri;
@@ -63,7 +65,10 @@ export class WorkspaceDataFiles implements vscode.Disposable {
     this.timer = setTimeout(() => this.listChanged.fire(), 300);
   }
 
-  async list(token?: vscode.CancellationToken): Promise<DataFileListing> {
+  /** `filter`: keep paths containing it (case-insensitive), searched over far more files than the cap. */
+  async list(token?: vscode.CancellationToken, filter = ''): Promise<DataFileListing> {
+    const wanted = filter.trim().toLowerCase();
+    const limit = wanted ? MAX_SEARCHED_WITH_FILTER : this.cap + 1;
     this.ensureWatcher();
     const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
     const root = folders[0]?.uri.fsPath;
@@ -71,12 +76,13 @@ export class WorkspaceDataFiles implements vscode.Disposable {
     const found: DataFile[] = [];
     for (const folder of folders) {
       const exclude = excludeGlob(vscode.workspace.getConfiguration('files', folder.uri).get<Record<string, unknown>>('exclude'));
-      const left = this.cap + 1 - found.length;
+      const left = limit - found.length;
       if (left <= 0) break;
       const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, dataFileGlob()), new vscode.RelativePattern(folder, exclude), left, token);
       for (const uri of uris) {
         const rel = vscode.workspace.asRelativePath(uri, false);
-        found.push({ uri, sqlPath: sqlPathFor(uri.fsPath, root), relative: multi ? `${folder.name}/${rel}` : rel });
+        const relative = multi ? `${folder.name}/${rel}` : rel;
+        if (!wanted || relative.toLowerCase().includes(wanted)) found.push({ uri, sqlPath: sqlPathFor(uri.fsPath, root), relative });
       }
     }
     const capped = found.length > this.cap;

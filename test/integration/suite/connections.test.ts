@@ -267,6 +267,17 @@ describe('Workspace files connection: data files in the tree (extension host)', 
     const nodes = await children(provider, await filesNode());
     assert.equal(nodes.filter((n) => n.type === 'file').length, 1000);
     assert.match(String((await provider.getTreeItem(nodes[nodes.length - 1])).label), /Showing the first 1000 data files/);
+    // The filter searches past the cap: a file the capped list leaves out is still found (listed in path order).
+    const listedNames = new Set(nodes.filter((n) => n.type === 'file').map((n) => n.relative));
+    const hidden = Array.from({ length: 1010 }, (_, i) => `itest-many/f${i}.csv`).filter((r) => !listedNames.has(r));
+    assert.ok(hidden.length >= 10, `${hidden.length} files left out by the cap`);
+    await vscode.commands.executeCommand('iopsdata.connections.filter', hidden[0]);
+    try {
+      const found = (await listed()).filter((r) => r === hidden[0] || r.startsWith(hidden[0].replace(/\.csv$/, '')));
+      assert.ok(found.includes(hidden[0]), `the filter found ${JSON.stringify(found)}`);
+    } finally {
+      await vscode.commands.executeCommand('iopsdata.connections.filter', '');
+    }
     fs.rmSync(many, { recursive: true, force: true });
     await waitFor('the cap message to go', async () => labels(provider, await children(provider, await filesNode())), (l) => !l.some((x) => /Showing the first/.test(x)));
   });
